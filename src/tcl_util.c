@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Helpers every command of the Tcl binding uses: error results with an
+ * -errorcode, option value readers (integers in range, MAC addresses,
+ * state strings) and their Tcl_Obj counterparts.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "state.h"
+#include "tcl_lacp.h"
+
+int lacp_tcl_error(Tcl_Interp *interp, const char *code, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	Tcl_Obj *codeobj;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	Tcl_SetObjResult(interp, Tcl_NewStringObj(buf, -1));
+	codeobj = Tcl_NewStringObj(code, -1);
+	Tcl_SetObjErrorCode(interp, codeobj);
+	return TCL_ERROR;
+}
+
+int lacp_tcl_wrong_args(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[],
+			const char *msg)
+{
+	Tcl_WrongNumArgs(interp, objc, objv, msg);
+	Tcl_SetErrorCode(interp, "LACP", "ARGS", NULL);
+	return TCL_ERROR;
+}
+
+int lacp_tcl_get_int_range(Tcl_Interp *interp, Tcl_Obj *obj, const char *option,
+			   long min, long max, long *out)
+{
+	Tcl_WideInt v;
+
+	if (Tcl_GetWideIntFromObj(NULL, obj, &v) != TCL_OK)
+		return lacp_tcl_error(interp, "LACP VALUE INTEGER",
+				      "expected an integer for %s but got \"%s\"",
+				      option, Tcl_GetString(obj));
+	if (v < min || v > max)
+		return lacp_tcl_error(interp, "LACP VALUE RANGE",
+				      "%s must be in %ld..%ld, got %s", option,
+				      min, max, Tcl_GetString(obj));
+	*out = (long)v;
+	return TCL_OK;
+}
+
+int lacp_tcl_get_mac(Tcl_Interp *interp, Tcl_Obj *obj, const char *option,
+		     uint8_t mac[6])
+{
+	const char *s = Tcl_GetString(obj);
+	unsigned v[6];
+	char sep[5], tail;
+	int i, n;
+
+	n = sscanf(s, "%2x%c%2x%c%2x%c%2x%c%2x%c%2x%c", &v[0], &sep[0], &v[1],
+		   &sep[1], &v[2], &sep[2], &v[3], &sep[3], &v[4], &sep[4],
+		   &v[5], &tail);
+	if (n != 11 || strlen(s) != 17)
+		goto bad;
+	for (i = 0; i < 5; i++)
+		if (sep[i] != sep[0] || (sep[i] != ':' && sep[i] != '-'))
+			goto bad;
+	for (i = 0; i < 17; i++)
+		if (i % 3 != 2 && !strchr("0123456789abcdefABCDEF", s[i]))
+			goto bad;
+	for (i = 0; i < 6; i++)
+		mac[i] = (uint8_t)v[i];
+	return TCL_OK;
+bad:
+	return lacp_tcl_error(interp, "LACP VALUE MAC",
+			      "expected a MAC address like 02:00:00:00:00:01 for %s but got \"%s\"",
+			      option, s);
+}
+
+Tcl_Obj *lacp_tcl_mac_obj(const uint8_t mac[6])
+{
+	char buf[18];
+
+	snprintf(buf, sizeof buf, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0],
+		 mac[1], mac[2], mac[3], mac[4], mac[5]);
+	return Tcl_NewStringObj(buf, -1);
+}
+
+int lacp_tcl_get_state(Tcl_Interp *interp, Tcl_Obj *obj, uint8_t *out)
+{
+	Tcl_Size len;
+	const char *s = Tcl_GetStringFromObj(obj, &len);
+	size_t bad;
+
+	if (lacp_state_parse(s, (size_t)len, out, &bad) == 0)
+		return TCL_OK;
+	if (bad < (size_t)len && !(s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) &&
+	    !(s[0] >= '0' && s[0] <= '9'))
+		return lacp_tcl_error(interp, "LACP VALUE STATE",
+				      "unknown state letter \"%c\" in \"%s\"",
+				      s[bad], s);
+	return lacp_tcl_error(interp, "LACP VALUE STATE",
+			      "bad state \"%s\": expected letters of ATGSCDFE, N, 0x00..0xff or 0..255",
+			      s);
+}
+
+Tcl_Obj *lacp_tcl_state_obj(uint8_t state)
+{
+	char buf[LACP_STATE_STRLEN];
+
+	return Tcl_NewStringObj(lacp_state_format(state, buf), -1);
+}

@@ -40,6 +40,24 @@ int lacp_tcl_error(Tcl_Interp *interp, const char *code, const char *fmt, ...)
 int lacp_tcl_wrong_args(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[],
 			const char *msg);
 
+/*
+ * Tcl_GetIndexFromObj with a LACP -errorcode: {LACP OPTION NAME} for an
+ * unknown option (WHAT "option") or {LACP VALUE NAME} for other words.
+ */
+int lacp_tcl_get_index(Tcl_Interp *interp, Tcl_Obj *obj, const char *const *table,
+		       const char *what, int *index);
+
+/* Checks that an option at objv[i] has a value after it. */
+int lacp_tcl_need_value(Tcl_Interp *interp, int i, int objc, Tcl_Obj *const objv[]);
+
+/* Reads a byte string: a bytearray, or any string as its UTF-8 octets. */
+const unsigned char *lacp_tcl_get_bytes(Tcl_Obj *obj, Tcl_Size *len);
+
+/* Hex text "0a1b.." <-> octets; errors name OPTION. */
+Tcl_Obj *lacp_tcl_hex_obj(const uint8_t *data, size_t len);
+int lacp_tcl_get_hex(Tcl_Interp *interp, Tcl_Obj *obj, const char *option,
+		     uint8_t *buf, size_t cap, size_t *len);
+
 /* Reads an integer option value within [MIN, MAX]; errors name OPTION. */
 int lacp_tcl_get_int_range(Tcl_Interp *interp, Tcl_Obj *obj, const char *option,
 			   long min, long max, long *out);
@@ -48,6 +66,10 @@ int lacp_tcl_get_int_range(Tcl_Interp *interp, Tcl_Obj *obj, const char *option,
 int lacp_tcl_get_mac(Tcl_Interp *interp, Tcl_Obj *obj, const char *option,
 		     uint8_t mac[6]);
 Tcl_Obj *lacp_tcl_mac_obj(const uint8_t mac[6]);
+
+/* The dict of one Actor/Partner Information TLV (keys of `status` actor). */
+struct lacp_info;
+Tcl_Obj *lacp_tcl_info_obj(const struct lacp_info *info);
 
 /* Parses a state string (letters, hex, decimal); errors name the bad character. */
 int lacp_tcl_get_state(Tcl_Interp *interp, Tcl_Obj *obj, uint8_t *out);

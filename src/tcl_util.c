@@ -112,3 +112,85 @@ Tcl_Obj *lacp_tcl_state_obj(uint8_t state)
 
 	return Tcl_NewStringObj(lacp_state_format(state, buf), -1);
 }
+
+int lacp_tcl_get_index(Tcl_Interp *interp, Tcl_Obj *obj, const char *const *table,
+		       const char *what, int *index)
+{
+	if (Tcl_GetIndexFromObj(interp, obj, table, what, 0, index) == TCL_OK)
+		return TCL_OK;
+	Tcl_SetObjErrorCode(interp, Tcl_ObjPrintf("LACP %s {%s}",
+		strcmp(what, "option") == 0 ? "OPTION" : "VALUE",
+		Tcl_GetString(obj)));
+	return TCL_ERROR;
+}
+
+int lacp_tcl_need_value(Tcl_Interp *interp, int i, int objc, Tcl_Obj *const objv[])
+{
+	if (i + 1 < objc)
+		return TCL_OK;
+	return lacp_tcl_error(interp, "LACP OPTION VALUE",
+			      "option \"%s\" needs a value", Tcl_GetString(objv[i]));
+}
+
+const unsigned char *lacp_tcl_get_bytes(Tcl_Obj *obj, Tcl_Size *len)
+{
+	return Tcl_GetByteArrayFromObj(obj, len);
+}
+
+Tcl_Obj *lacp_tcl_hex_obj(const uint8_t *data, size_t len)
+{
+	static const char digits[] = "0123456789abcdef";
+	Tcl_Obj *o;
+	char *p = ckalloc(2 * len + 1);
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		p[2 * i] = digits[data[i] >> 4];
+		p[2 * i + 1] = digits[data[i] & 15];
+	}
+	o = Tcl_NewStringObj(p, (Tcl_Size)(2 * len));
+	ckfree(p);
+	return o;
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int lacp_tcl_get_hex(Tcl_Interp *interp, Tcl_Obj *obj, const char *option,
+		     uint8_t *buf, size_t cap, size_t *len)
+{
+	Tcl_Size n;
+	const char *s = Tcl_GetStringFromObj(obj, &n);
+	size_t i, out = 0;
+
+	for (i = 0; i < (size_t)n;) {
+		int hi, lo;
+
+		if (s[i] == ' ' || s[i] == ':') {
+			i++;
+			continue;
+		}
+		hi = hex_digit(s[i]);
+		lo = i + 1 < (size_t)n ? hex_digit(s[i + 1]) : -1;
+		if (hi < 0 || lo < 0)
+			return lacp_tcl_error(interp, "LACP VALUE HEX",
+					      "bad hex string \"%s\" for %s at character %zu",
+					      s, option, i + (hi < 0 ? 0 : 1));
+		if (out == cap)
+			return lacp_tcl_error(interp, "LACP VALUE RANGE",
+					      "hex string for %s longer than %zu octets",
+					      option, cap);
+		buf[out++] = (uint8_t)(hi << 4 | lo);
+		i += 2;
+	}
+	*len = out;
+	return TCL_OK;
+}

@@ -45,6 +45,34 @@
 #define LACP_TLV_MARKER_RESPONSE 2
 #define LACP_TLV_MARKER_LEN 16
 
+/* Version 2 TLVs (802.1AX-2014 6.4.2.4), carried after the Collector TLV,
+ * and their lengths (type and length octets included). */
+#define LACP_TLV_PORT_ALGORITHM 4
+#define LACP_TLV_PORT_CONV_ID_DIGEST 5
+#define LACP_TLV_PORT_CONV_MASK_1 6
+#define LACP_TLV_PORT_CONV_MASK_2 7
+#define LACP_TLV_PORT_CONV_MASK_3 8
+#define LACP_TLV_PORT_CONV_MASK_4 9
+#define LACP_TLV_PORT_CONV_SERVICE_MAPPING 10
+#define LACP_TLV_PORT_ALGORITHM_LEN 6
+#define LACP_TLV_PORT_CONV_ID_DIGEST_LEN 20
+#define LACP_TLV_PORT_CONV_MASK_1_LEN 131
+#define LACP_TLV_PORT_CONV_MASK_LEN 130 /* masks 2 to 4 */
+#define LACP_TLV_PORT_CONV_SERVICE_MAPPING_LEN 18
+
+/* Offsets from the subtype octet of the version 1 layouts. */
+#define LACP_OFF_ACTOR 2
+#define LACP_OFF_PARTNER 22
+#define LACP_OFF_COLLECTOR 42
+#define LACP_OFF_TERMINATOR 58
+#define LACP_OFF_MARKER_TLV 2
+#define LACP_OFF_MARKER_TERMINATOR 18
+
+/* Longest PDU of version 2 or later before it counts as oversized: version
+ * 2 Long LACPDUs (802.1AX-2014 6.4.2.4) may exceed the Slow Protocols
+ * size, so only the untagged Ethernet payload limit applies to them. */
+#define LACP_PDU_MAX_LONG 1500
+
 extern const uint8_t lacp_slow_multicast[6]; /* 01:80:c2:00:00:02 */
 
 /* The fields of one Actor or Partner Information TLV. */
@@ -215,9 +243,35 @@ void lacp_craft_init(struct lacp_craft *c);
 size_t lacp_craft_encode(const struct lacp_craft *c, uint8_t *buf, size_t cap);
 
 /*
+ * A Marker Information or Marker Response PDU described field by field,
+ * the same way as struct lacp_craft: lacp_marker_craft_init() fills in a
+ * correct Marker Information PDU, an override of -1 keeps the standard
+ * value (the TLV type then follows m.response), RESERVED_FILL goes into the
+ * pad and the reserved octets, EXTRA TLVs go before the terminator.
+ */
+struct lacp_marker_craft {
+	uint8_t subtype;
+	struct lacp_marker m;
+	int tlv_type, tlv_length;
+	int terminator_type, terminator_length;
+	uint8_t reserved_fill;
+	const struct lacp_craft_tlv *extra;
+	size_t n_extra;
+	long truncate;
+	size_t pad;
+};
+
+void lacp_marker_craft_init(struct lacp_marker_craft *c);
+
+/* Encodes *C into BUF of CAP octets, as lacp_craft_encode() does. */
+size_t lacp_marker_craft_encode(const struct lacp_marker_craft *c, uint8_t *buf,
+				size_t cap);
+
+/*
  * Writes the Ethernet header (DST, SRC, the VLAN tags of ETH if any, the
  * Slow Protocols ethertype) into BUF and returns its length (14, 18 or 22).
- * BUF must hold 22 octets. ETH's dst/src/ethertype are ignored.
+ * BUF must hold 22 octets. TAGS may be NULL (no tag); its dst, src and
+ * ethertype are ignored.
  */
 size_t lacp_eth_encode(const uint8_t dst[6], const uint8_t src[6],
 		       const struct lacp_eth *tags, uint8_t *buf);

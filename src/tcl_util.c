@@ -116,11 +116,14 @@ Tcl_Obj *lacp_tcl_state_obj(uint8_t state)
 int lacp_tcl_get_index(Tcl_Interp *interp, Tcl_Obj *obj, const char *const *table,
 		       const char *what, int *index)
 {
+	Tcl_Obj *code[3];
+
 	if (Tcl_GetIndexFromObj(interp, obj, table, what, 0, index) == TCL_OK)
 		return TCL_OK;
-	Tcl_SetObjErrorCode(interp, Tcl_ObjPrintf("LACP %s {%s}",
-		strcmp(what, "option") == 0 ? "OPTION" : "VALUE",
-		Tcl_GetString(obj)));
+	code[0] = Tcl_NewStringObj("LACP", -1);
+	code[1] = Tcl_NewStringObj(strcmp(what, "option") == 0 ? "OPTION" : "VALUE", -1);
+	code[2] = obj;
+	Tcl_SetObjErrorCode(interp, Tcl_NewListObj(3, code));
 	return TCL_ERROR;
 }
 

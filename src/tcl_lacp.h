@@ -16,7 +16,32 @@
 typedef int Tcl_Size;
 #endif
 
-struct lacp_tcl_state;
+#include <stdbool.h>
+
+#include "clock.h"
+#include "rules.h"
+#include "sm.h"
+#include "wire.h"
+
+struct tcl_port;
+struct tcl_wire;
+
+/* The state of the package in one interpreter. */
+struct lacp_tcl_state {
+	Tcl_Interp *interp;
+	struct lacp_timerq *q;       /* every deadline of every port and wire */
+	bool virtual_clock;
+	struct lacp_vclock vclock;
+	Tcl_TimerToken timer;        /* real mode: armed for the queue head */
+	lacp_time_t timer_due;
+	bool running;                /* inside lacp_timerq_run */
+	uint8_t default_system_id[6];
+	struct lacp_system **systems; /* one per system id in use */
+	size_t n_systems;
+	struct tcl_port *ports;      /* uthash by name */
+	struct tcl_wire *wires;      /* uthash by name */
+	unsigned long port_serial;   /* for generated MAC addresses */
+};
 
 struct lacp_tcl_state *lacp_tcl_state_new(Tcl_Interp *interp);
 void lacp_tcl_state_free(struct lacp_tcl_state *st);
@@ -26,6 +51,49 @@ int lacp_tcl_register(Tcl_Interp *interp, struct lacp_tcl_state *st);
 
 /* Registration of each command family, called by lacp_tcl_register. */
 int lacp_tcl_pdu_register(Tcl_Interp *interp, struct lacp_tcl_state *st);
+int lacp_tcl_sim_register(Tcl_Interp *interp, struct lacp_tcl_state *st);
+int lacp_tcl_port_register(Tcl_Interp *interp, struct lacp_tcl_state *st);
+
+/* The time now on the interpreter's clock (real or virtual). */
+lacp_time_t lacp_tcl_now(const struct lacp_tcl_state *st);
+
+/* Re-arms the event-loop timer for the head of the queue (real mode). */
+void lacp_tcl_schedule(struct lacp_tcl_state *st);
+
+/* The system with ID (created with PRIORITY when new), or NULL (no memory). */
+struct lacp_system *lacp_tcl_system(struct lacp_tcl_state *st, const uint8_t id[6],
+				    uint16_t priority);
+/* Frees systems that no port uses any more. */
+void lacp_tcl_systems_gc(struct lacp_tcl_state *st);
+
+/* Wires, for ports: look up by name; attach a port to a free end. */
+struct tcl_wire *lacp_tcl_wire_find(struct lacp_tcl_state *st, const char *name);
+int lacp_tcl_wire_attach(Tcl_Interp *interp, struct tcl_wire *w, struct tcl_port *tp,
+			 lacp_wire_deliver_fn deliver, lacp_wire_carrier_fn carrier,
+			 struct lacp_wire **wire, int *end);
+void lacp_tcl_wire_detach(struct tcl_wire *w, int end);
+bool lacp_tcl_wire_is_cut(const struct tcl_wire *w);
+const char *lacp_tcl_wire_name(const struct tcl_wire *w);
+
+const char *lacp_tcl_port_name(const struct tcl_port *tp);
+
+/* Number of ports and wires alive (the clock mode changes only at 0). */
+unsigned lacp_tcl_port_count(const struct lacp_tcl_state *st);
+unsigned lacp_tcl_wire_count(const struct lacp_tcl_state *st);
+
+/* Reads the options of `lacp::pdu build` at objv[first..] into *C; option
+ * values that are lists of TLVs keep their octets in POOL (POOL_CAP). */
+struct lacp_craft;
+struct lacp_craft_tlv;
+int lacp_tcl_craft_options(Tcl_Interp *interp, int first, int objc, Tcl_Obj *const objv[],
+			   struct lacp_craft *c, struct lacp_craft_tlv *tlvs,
+			   uint8_t *pool, size_t pool_cap);
+#define LACP_TCL_MAX_CRAFT_TLVS 32
+#define LACP_TCL_MAX_PDU 4096
+
+/* The parse dict of a decoded PDU (lacp::pdu parse). */
+struct lacp_decoded;
+Tcl_Obj *lacp_tcl_decoded_obj(const struct lacp_decoded *dec);
 
 /*
  * Leaves a formatted message in the result and sets -errorcode to the

@@ -12,8 +12,8 @@
 #include "state.h"
 #include "tcl_lacp.h"
 
-#define MAX_CRAFT_TLVS 32
-#define MAX_PDU 4096
+#define MAX_CRAFT_TLVS LACP_TCL_MAX_CRAFT_TLVS
+#define MAX_PDU LACP_TCL_MAX_PDU
 
 /* Fills *INFO from a dict with the keys of `status` actor/partner; keys not
  * given keep their value. OPTION names the dict in errors. */
@@ -125,8 +125,13 @@ static int get_tlvs(Tcl_Interp *interp, Tcl_Obj *list, struct lacp_craft_tlv *tl
 	return TCL_OK;
 }
 
-/* lacp::pdu build ?-option value ...? */
-static int pdu_build_cmd(ClientData cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
+/*
+ * Reads the options of `lacp::pdu build` (also those of `NAME send`) from
+ * objv[FIRST..] into *C.
+ */
+int lacp_tcl_craft_options(Tcl_Interp *interp, int first, int objc, Tcl_Obj *const objv[],
+			   struct lacp_craft *c, struct lacp_craft_tlv *tlvs,
+			   uint8_t *pool, size_t pool_cap)
 {
 	static const char *const opts[] = {"-subtype", "-version", "-actor",
 		"-partner", "-collector-max-delay", "-actor-type", "-actor-length",
@@ -136,64 +141,74 @@ static int pdu_build_cmd(ClientData cd, Tcl_Interp *interp, int objc, Tcl_Obj *c
 	enum { O_SUBTYPE, O_VERSION, O_ACTOR, O_PARTNER, O_DELAY, O_ATYPE,
 		O_ALEN, O_PTYPE, O_PLEN, O_CTYPE, O_CLEN, O_TTYPE, O_TLEN,
 		O_RESERVED, O_TRUNCATE, O_PAD, O_TLVS };
-	struct lacp_craft c;
-	struct lacp_craft_tlv tlvs[MAX_CRAFT_TLVS];
-	uint8_t *pool = NULL, *buf = NULL;
-	size_t len;
 	long v;
-	int i, idx, rc = TCL_ERROR;
+	int i, idx;
 
-	(void)cd;
-	lacp_craft_init(&c);
-	pool = ckalloc(MAX_PDU);
-	for (i = 1; i < objc; i += 2) {
+	for (i = first; i < objc; i += 2) {
 		if (lacp_tcl_get_index(interp, objv[i], opts, "option", &idx) != TCL_OK ||
 		    lacp_tcl_need_value(interp, i, objc, objv) != TCL_OK)
-			goto out;
+			return TCL_ERROR;
 		switch (idx) {
 		case O_ACTOR:
-			if (get_info(interp, objv[i + 1], "-actor", &c.pdu.actor) != TCL_OK)
-				goto out;
+			if (get_info(interp, objv[i + 1], "-actor", &c->pdu.actor) != TCL_OK)
+				return TCL_ERROR;
 			continue;
 		case O_PARTNER:
-			if (get_info(interp, objv[i + 1], "-partner", &c.pdu.partner) != TCL_OK)
-				goto out;
+			if (get_info(interp, objv[i + 1], "-partner", &c->pdu.partner) != TCL_OK)
+				return TCL_ERROR;
 			continue;
 		case O_TLVS:
-			if (get_tlvs(interp, objv[i + 1], tlvs, &c.n_extra, pool, MAX_PDU) != TCL_OK)
-				goto out;
-			c.extra = tlvs;
+			if (get_tlvs(interp, objv[i + 1], tlvs, &c->n_extra, pool, pool_cap) != TCL_OK)
+				return TCL_ERROR;
+			c->extra = tlvs;
 			continue;
 		case O_DELAY:
 		case O_TRUNCATE:
 			if (lacp_tcl_get_int_range(interp, objv[i + 1], opts[idx], 0, 65535, &v) != TCL_OK)
-				goto out;
+				return TCL_ERROR;
 			break;
 		case O_PAD:
 			if (lacp_tcl_get_int_range(interp, objv[i + 1], opts[idx], 0, 1500, &v) != TCL_OK)
-				goto out;
+				return TCL_ERROR;
 			break;
 		default:
 			if (lacp_tcl_get_int_range(interp, objv[i + 1], opts[idx], 0, 255, &v) != TCL_OK)
-				goto out;
+				return TCL_ERROR;
 		}
 		switch (idx) {
-		case O_SUBTYPE: c.subtype = (uint8_t)v; break;
-		case O_VERSION: c.pdu.version = (uint8_t)v; break;
-		case O_DELAY: c.pdu.collector_max_delay = (uint16_t)v; break;
-		case O_ATYPE: c.actor_type = (int)v; break;
-		case O_ALEN: c.actor_length = (int)v; break;
-		case O_PTYPE: c.partner_type = (int)v; break;
-		case O_PLEN: c.partner_length = (int)v; break;
-		case O_CTYPE: c.collector_type = (int)v; break;
-		case O_CLEN: c.collector_length = (int)v; break;
-		case O_TTYPE: c.terminator_type = (int)v; break;
-		case O_TLEN: c.terminator_length = (int)v; break;
-		case O_RESERVED: c.reserved_fill = (uint8_t)v; break;
-		case O_TRUNCATE: c.truncate = v; break;
-		case O_PAD: c.pad = (size_t)v; break;
+		case O_SUBTYPE: c->subtype = (uint8_t)v; break;
+		case O_VERSION: c->pdu.version = (uint8_t)v; break;
+		case O_DELAY: c->pdu.collector_max_delay = (uint16_t)v; break;
+		case O_ATYPE: c->actor_type = (int)v; break;
+		case O_ALEN: c->actor_length = (int)v; break;
+		case O_PTYPE: c->partner_type = (int)v; break;
+		case O_PLEN: c->partner_length = (int)v; break;
+		case O_CTYPE: c->collector_type = (int)v; break;
+		case O_CLEN: c->collector_length = (int)v; break;
+		case O_TTYPE: c->terminator_type = (int)v; break;
+		case O_TLEN: c->terminator_length = (int)v; break;
+		case O_RESERVED: c->reserved_fill = (uint8_t)v; break;
+		case O_TRUNCATE: c->truncate = v; break;
+		case O_PAD: c->pad = (size_t)v; break;
 		}
 	}
+	return TCL_OK;
+}
+
+/* lacp::pdu build ?-option value ...? */
+static int pdu_build_cmd(ClientData cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
+{
+	struct lacp_craft c;
+	struct lacp_craft_tlv tlvs[MAX_CRAFT_TLVS];
+	uint8_t *pool, *buf = NULL;
+	size_t len;
+	int rc = TCL_ERROR;
+
+	(void)cd;
+	lacp_craft_init(&c);
+	pool = ckalloc(MAX_PDU);
+	if (lacp_tcl_craft_options(interp, 1, objc, objv, &c, tlvs, pool, MAX_PDU) != TCL_OK)
+		goto out;
 	len = lacp_craft_encode(&c, NULL, 0);
 	buf = ckalloc(len ? len : 1);
 	lacp_craft_encode(&c, buf, len);
@@ -231,7 +246,7 @@ static void put(Tcl_Obj *d, const char *key, Tcl_Obj *value)
 }
 
 /* The parse dict of a decoded PDU. */
-static Tcl_Obj *decoded_obj(const struct lacp_decoded *dec)
+Tcl_Obj *lacp_tcl_decoded_obj(const struct lacp_decoded *dec)
 {
 	Tcl_Obj *d = Tcl_NewDictObj(), *list;
 	unsigned i;
@@ -342,7 +357,7 @@ static int pdu_parse_cmd(ClientData cd, Tcl_Interp *interp, int objc, Tcl_Obj *c
 		Tcl_DecrRefCount(msg);
 		goto out;
 	}
-	result = decoded_obj(dec);
+	result = lacp_tcl_decoded_obj(dec);
 	if (frame)
 		put_eth(result, &eth);
 	Tcl_SetObjResult(interp, result);

@@ -4,8 +4,9 @@
  * Marker Response PDUs (6.5.3), their Ethernet/VLAN framing, and a crafter
  * that writes them wrong on purpose.
  *
- * How lacp_pdu_decode() classifies (the IllegalRx / UnknownRx counters of
- * 802.1AX-2014 7.3.3.1 and 802.3 Annex 43B):
+ * How lacp_pdu_decode() classifies (for the aAggPortStatsIllegalRx and
+ * aAggPortStatsUnknownRx counters, 802.1AX-2014 7.3.3, and 802.3 Annex
+ * 43B's subtype table):
  *   - no octet, subtype 0 or 11..255: ILLEGAL (an illegal subtype value);
  *   - subtype 3..10: UNKNOWN, a legal Slow Protocol we do not speak, with
  *     no deviation listed (its layout is not ours to judge);
@@ -29,9 +30,12 @@
  *       another length than 802.1AX-2014 6.4.2.4 gives it.
  *     Reserved octets are "ignored on receipt" (6.4.2.3), and the receive
  *     machine needs nothing beyond the Collector TLV, hence non-fatal.
+ *     The reserved octets after the terminator run to octet 110 in every
+ *     version; octets past 110 are not checked. A truncation deviation
+ *     names the first field the PDU lacks.
  *
- * Versions: 802.1AX-2014 6.4.2.3 (b) makes a receiver accept a version
- * number higher than its own, and 6.4.2.4 extends a LACPDU by appending
+ * Versions: 802.1AX requires a receiver to accept a version number higher
+ * than its own (6.4.2.3), and 6.4.2.4 extends a LACPDU by appending
  * TLVs after the Collector TLV while keeping the version 1 TLVs as they
  * are. So every version > 0 is decoded. Version 1 (and the illegal 0) is
  * held to its exact layout: TLV lengths 20/20/16 and a terminator at octet

@@ -25,6 +25,7 @@ typedef int Tcl_Size;
 
 struct tcl_port;
 struct tcl_wire;
+struct tcl_ns;
 
 /* The state of the package in one interpreter. */
 struct lacp_tcl_state {
@@ -36,6 +37,8 @@ struct lacp_tcl_state {
 	lacp_time_t timer_due;
 	bool running;                /* inside lacp_timerq_run */
 	uint8_t default_system_id[6];
+	bool default_system_fixed;   /* taken from the first interface used */
+	struct tcl_ns *namespaces;   /* network namespaces with ports */
 	struct lacp_system **systems; /* one per system id in use */
 	size_t n_systems;
 	struct tcl_port *ports;      /* uthash by name */
@@ -76,6 +79,27 @@ bool lacp_tcl_wire_is_cut(const struct tcl_wire *w);
 const char *lacp_tcl_wire_name(const struct tcl_wire *w);
 
 const char *lacp_tcl_port_name(const struct tcl_port *tp);
+
+/* What opening a port's interface found. */
+struct lacp_tcl_iface {
+	struct tcl_ns *ns;
+	int ifindex;
+	uint8_t mac[6];
+	bool carrier; /* admin up and carrier */
+};
+
+/* Interfaces (tcl_iface.c): open one for port TP in namespace NETNS (NULL
+ * = own), close it, send on it, set its admin state through netlink. */
+int lacp_tcl_iface_open(Tcl_Interp *interp, struct lacp_tcl_state *st, const char *netns,
+			const char *ifname, struct tcl_port *tp, struct lacp_tcl_iface *out);
+void lacp_tcl_iface_close(struct tcl_ns *ns, int ifindex);
+int lacp_tcl_iface_send(struct tcl_ns *ns, int ifindex, const uint8_t *frame, size_t len);
+int lacp_tcl_iface_set_link(Tcl_Interp *interp, struct tcl_ns *ns, int ifindex, bool up);
+
+/* Transports call these for a port: a frame arrived, the carrier changed. */
+void lacp_tcl_port_frame(struct tcl_port *tp, const uint8_t *frame, size_t len,
+			 lacp_time_t now);
+void lacp_tcl_port_carrier(struct tcl_port *tp, bool up, lacp_time_t now);
 
 /* Number of ports and wires alive (the clock mode changes only at 0). */
 unsigned lacp_tcl_port_count(const struct lacp_tcl_state *st);

@@ -54,6 +54,9 @@ struct tcl_port {
 	struct tcl_wire *twire;
 	struct lacp_wire *wire;
 	int wire_end;
+	struct tcl_ns *ns; /* on an interface: its namespace context */
+	int ifindex;
+	uint64_t tx_errors; /* frames the interface refused */
 	struct lacp_pcap *pcap;
 	bool admin_enabled, carrier;
 	Tcl_Obj *on[ON_COUNT];
@@ -62,6 +65,8 @@ struct tcl_port {
 	bool deleted;
 	UT_hash_handle hh;
 };
+
+static void detach_transport(struct tcl_port *tp);
 
 const char *lacp_tcl_port_name(const struct tcl_port *tp)
 {
@@ -341,23 +346,31 @@ static void port_transmit(void *ctx, struct lacp_port *p, const uint8_t *pdu, si
 	capture(tp, buf, hlen + len);
 	if (tp->wire != NULL)
 		lacp_wire_send(tp->wire, tp->wire_end, buf, hlen + len, now);
+	else if (tp->ns != NULL && lacp_tcl_iface_send(tp->ns, tp->ifindex, buf, hlen + len) != 0)
+		tp->tx_errors++;
 	if (buf != stackbuf)
 		free(buf);
 }
 
-/* A frame arrived from the wire. */
-static void wire_deliver(void *ctx, const uint8_t *frame, size_t len, lacp_time_t now)
+void lacp_tcl_port_frame(struct tcl_port *tp, const uint8_t *frame, size_t len,
+			 lacp_time_t now)
 {
-	struct tcl_port *tp = ctx;
 	struct lacp_eth eth;
 	int off;
 
+	if (tp->deleted)
+		return;
 	capture(tp, frame, len);
 	off = lacp_eth_decode(frame, len, &eth);
 	if (off < 0 || eth.ethertype != LACP_ETHERTYPE_SLOW)
 		return;
 	lacp_port_rx(tp->port, frame + off, len - (size_t)off, now);
-	lacp_tcl_schedule(tp->st);
+}
+
+/* A frame arrived from the wire. */
+static void wire_deliver(void *ctx, const uint8_t *frame, size_t len, lacp_time_t now)
+{
+	lacp_tcl_port_frame(ctx, frame, len, now);
 }
 
 static void update_enabled(struct tcl_port *tp, lacp_time_t now)
@@ -365,13 +378,18 @@ static void update_enabled(struct tcl_port *tp, lacp_time_t now)
 	lacp_port_set_enabled(tp->port, tp->admin_enabled && tp->carrier, now);
 }
 
+void lacp_tcl_port_carrier(struct tcl_port *tp, bool up, lacp_time_t now)
+{
+	if (tp->deleted)
+		return;
+	tp->carrier = up;
+	update_enabled(tp, now);
+}
+
 /* The wire was cut or restored: carrier follows. */
 static void wire_carrier(void *ctx, bool up, lacp_time_t now)
 {
-	struct tcl_port *tp = ctx;
-
-	tp->carrier = up;
-	update_enabled(tp, now);
+	lacp_tcl_port_carrier(ctx, up, now);
 }
 
 /* ---- events */
@@ -577,10 +595,7 @@ static void port_delete(ClientData cd)
 
 	tp->deleted = true;
 	HASH_DEL(st->ports, tp);
-	if (tp->twire != NULL)
-		lacp_tcl_wire_detach(tp->twire, tp->wire_end);
-	tp->twire = NULL;
-	tp->wire = NULL;
+	detach_transport(tp);
 	lacp_port_free(tp->port);
 	tp->port = NULL;
 	lacp_tcl_systems_gc(st);
@@ -727,6 +742,53 @@ static void generated_mac(struct lacp_tcl_state *st, uint8_t mac[6])
 	mac[1] ^= 0x01; /* never equal to the system id */
 }
 
+/* Puts TP on wire TW or on the interface of *O; sets the frame source
+ * address and the default system id from the interface when not given. */
+static int attach_transport(Tcl_Interp *interp, struct tcl_port *tp, struct tcl_wire *tw,
+			    struct port_opts *o)
+{
+	struct lacp_tcl_state *st = tp->st;
+	struct lacp_tcl_iface iface;
+
+	if (tw != NULL) {
+		if (lacp_tcl_wire_attach(interp, tw, tp, wire_deliver, wire_carrier, &tp->wire,
+					 &tp->wire_end) != TCL_OK)
+			return TCL_ERROR;
+		tp->twire = tw;
+		tp->carrier = !lacp_tcl_wire_is_cut(tw);
+		if (!o->has_src_mac)
+			generated_mac(st, o->src_mac);
+		if (!o->has_system)
+			st->default_system_fixed = true;
+		return TCL_OK;
+	}
+	if (lacp_tcl_iface_open(interp, st, o->netns, o->interface, tp, &iface) != TCL_OK)
+		return TCL_ERROR;
+	tp->ns = iface.ns;
+	tp->ifindex = iface.ifindex;
+	tp->carrier = iface.carrier;
+	if (!o->has_src_mac)
+		memcpy(o->src_mac, iface.mac, 6);
+	/* lacpd's choice: one system for the whole process, named after the
+	 * first interface it runs on. */
+	if (!o->has_system && !st->default_system_fixed) {
+		memcpy(st->default_system_id, iface.mac, 6);
+		st->default_system_fixed = true;
+	}
+	return TCL_OK;
+}
+
+static void detach_transport(struct tcl_port *tp)
+{
+	if (tp->twire != NULL)
+		lacp_tcl_wire_detach(tp->twire, tp->wire_end);
+	if (tp->ns != NULL)
+		lacp_tcl_iface_close(tp->ns, tp->ifindex);
+	tp->twire = NULL;
+	tp->wire = NULL;
+	tp->ns = NULL;
+}
+
 /* lacp::port create NAME ?-option value ...? */
 static int port_create(struct lacp_tcl_state *st, Tcl_Interp *interp, int objc,
 		       Tcl_Obj *const objv[])
@@ -759,17 +821,11 @@ static int port_create(struct lacp_tcl_state *st, Tcl_Interp *interp, int objc,
 			       "a port needs exactly one of -interface and -wire");
 		goto fail;
 	}
-	if (o.interface != NULL) {
-		lacp_tcl_error(interp, "LACP UNSUPPORTED INTERFACE",
-			       "ports on Linux interfaces are not available in this build; use -wire");
-		goto fail;
-	}
-	if (o.netns != NULL) {
+	if (o.netns != NULL && o.interface == NULL) {
 		lacp_tcl_error(interp, "LACP OPTION TRANSPORT", "-netns applies to -interface only");
 		goto fail;
 	}
-	tw = lacp_tcl_wire_find(st, o.wire);
-	if (tw == NULL) {
+	if (o.wire != NULL && (tw = lacp_tcl_wire_find(st, o.wire)) == NULL) {
 		lacp_tcl_error(interp, "LACP LOOKUP WIRE", "wire \"%s\" not found", o.wire);
 		goto fail;
 	}
@@ -782,20 +838,15 @@ static int port_create(struct lacp_tcl_state *st, Tcl_Interp *interp, int objc,
 	tp->interp = interp;
 	tp->st = st;
 	tp->admin_enabled = true;
-	tp->carrier = !lacp_tcl_wire_is_cut(tw);
-	if (!o.has_src_mac)
-		generated_mac(st, o.src_mac);
-	if (lacp_tcl_wire_attach(interp, tw, tp, wire_deliver, wire_carrier, &tp->wire,
-				 &tp->wire_end) != TCL_OK) {
+	if (attach_transport(interp, tp, tw, &o) != TCL_OK) {
 		free(tp->name);
 		free(tp);
 		goto fail;
 	}
-	tp->twire = tw;
 	HASH_ADD_KEYPTR(hh, st->ports, tp->name, strlen(tp->name), tp);
 	if (apply_opts(interp, tp, &o) != TCL_OK) {
 		HASH_DEL(st->ports, tp);
-		lacp_tcl_wire_detach(tw, tp->wire_end);
+		detach_transport(tp);
 		if (tp->pcap != NULL)
 			lacp_pcap_close(tp->pcap);
 		free(tp->name);
@@ -965,6 +1016,8 @@ static int port_link(struct tcl_port *tp, Tcl_Interp *interp, int objc, Tcl_Obj 
 		return lacp_tcl_wrong_args(interp, 2, objv, "up|down");
 	if (lacp_tcl_get_index(interp, objv[2], states, "link state", &up) != TCL_OK)
 		return TCL_ERROR;
+	if (tp->ns != NULL)
+		return lacp_tcl_iface_set_link(interp, tp->ns, tp->ifindex, up);
 	if (up)
 		lacp_wire_restore(tp->wire, lacp_tcl_now(tp->st));
 	else

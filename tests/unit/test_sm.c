@@ -609,6 +609,18 @@ static void nested_hook(struct sim_port *sp, const struct lacp_event *ev)
 	}
 }
 
+/* Event hook: the port frees itself on its first received LACPDU. */
+static void free_hook(struct sim_port *sp, const struct lacp_event *ev)
+{
+	if (ev->type == LACP_EV_RX && sp->p) {
+		lacp_wire_detach(sp->w, sp->end);
+		sp->w = NULL;
+		lacp_port_free(sp->p);
+		sp->p = NULL;
+		sp->user = sp;
+	}
+}
+
 static void test_callbacks(void)
 {
 	struct sim s;
@@ -631,6 +643,18 @@ static void test_callbacks(void)
 	sim_run(&s, 5000);
 	CHECK_INT(nested_rx, 3);
 	CHECK(both_cd(v));
+	sim_free(&s);
+
+	/* a port freed from its own callback goes when the dispatch ends */
+	pair(&s, &v[0], &v[1], NULL, NULL, 0);
+	v[0]->on_event = free_hook;
+	sim_run(&s, 1);
+	CHECK(v[0]->user != NULL);
+	CHECK_INT(v[1]->p->system->n_ports, 1);
+	CHECK_INT(s.sys[0]->n_ports, 0);
+	CHECK_INT(s.sys[0]->n_aggs, 0);
+	sim_run(&s, 10000);
+	CHECK_INT(v[1]->p->rx, LACP_RX_DEFAULTED);
 	sim_free(&s);
 }
 

@@ -132,10 +132,14 @@ int main(void)
 		char deep[2100];
 		int i;
 
+		for (i = 0; i < 100; i++)
+			deep[i] = '(';
+		strcpy(deep + 100, "received");
+		CHECK_STR(error_of(deep, NULL), "condition nested too deeply");
 		for (i = 0; i < 1000; i++)
 			deep[i] = '(';
 		strcpy(deep + 1000, "received");
-		CHECK_STR(error_of(deep, NULL), "condition nested too deeply");
+		CHECK_STR(error_of(deep, NULL), "condition too long (more than 512 words)");
 		for (i = 0; i < 300; i++)
 			memcpy(deep + 4 * i, "not ", 4);
 		strcpy(deep + 1200, "received");

@@ -4,6 +4,7 @@
 # and -DSCRIPTS=list.
 set(body "/* Generated from the scripts in tcl/; do not edit. */\n#include <stddef.h>\n")
 string(APPEND body "const char *const lacp_tcl_scripts[] = {\n")
+string(REPLACE "|" ";" SCRIPTS "${SCRIPTS}")
 foreach(script IN LISTS SCRIPTS)
   file(READ "${script}" text HEX)
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "\\\\x\\1" text "${text}")

@@ -26,6 +26,7 @@ typedef int Tcl_Size;
 struct tcl_port;
 struct tcl_wire;
 struct tcl_ns;
+struct tcl_trace;
 
 /* The state of the package in one interpreter. */
 struct lacp_tcl_state {
@@ -44,6 +45,7 @@ struct lacp_tcl_state {
 	struct tcl_port *ports;      /* uthash by name */
 	struct tcl_wire *wires;      /* uthash by name */
 	unsigned long port_serial;   /* for generated MAC addresses */
+	struct tcl_trace *trace;     /* lacp::trace, NULL until first used */
 };
 
 struct lacp_tcl_state *lacp_tcl_state_new(Tcl_Interp *interp);
@@ -56,6 +58,13 @@ int lacp_tcl_register(Tcl_Interp *interp, struct lacp_tcl_state *st);
 int lacp_tcl_pdu_register(Tcl_Interp *interp, struct lacp_tcl_state *st);
 int lacp_tcl_sim_register(Tcl_Interp *interp, struct lacp_tcl_state *st);
 int lacp_tcl_port_register(Tcl_Interp *interp, struct lacp_tcl_state *st);
+int lacp_tcl_trace_register(Tcl_Interp *interp, struct lacp_tcl_state *st);
+
+/* Records EV of PORT in the trace when tracing: SRC is the frame's source
+ * address (PDU events), LINK the port at the other end of its wire or NULL. */
+bool lacp_tcl_trace_on(const struct lacp_tcl_state *st);
+void lacp_tcl_trace_event(struct lacp_tcl_state *st, const char *port, const uint8_t src[6],
+			  const char *link, const struct lacp_event *ev);
 
 /* The time now on the interpreter's clock (real or virtual). */
 lacp_time_t lacp_tcl_now(const struct lacp_tcl_state *st);
@@ -77,6 +86,8 @@ int lacp_tcl_wire_attach(Tcl_Interp *interp, struct tcl_wire *w, struct tcl_port
 void lacp_tcl_wire_detach(struct tcl_wire *w, int end);
 bool lacp_tcl_wire_is_cut(const struct tcl_wire *w);
 const char *lacp_tcl_wire_name(const struct tcl_wire *w);
+/* The name of the port on the other end than END, or NULL. */
+const char *lacp_tcl_wire_peer(const struct tcl_wire *w, int end);
 
 const char *lacp_tcl_port_name(const struct tcl_port *tp);
 

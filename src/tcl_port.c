@@ -57,6 +57,7 @@ struct tcl_port {
 	struct tcl_ns *ns; /* on an interface: its namespace context */
 	int ifindex;
 	uint64_t tx_errors; /* frames the interface refused */
+	uint8_t rx_src[6];  /* source address of the frame being received */
 	struct lacp_pcap *pcap;
 	bool admin_enabled, carrier;
 	Tcl_Obj *on[ON_COUNT];
@@ -364,6 +365,7 @@ void lacp_tcl_port_frame(struct tcl_port *tp, const uint8_t *frame, size_t len,
 	off = lacp_eth_decode(frame, len, &eth);
 	if (off < 0 || eth.ethertype != LACP_ETHERTYPE_SLOW)
 		return;
+	memcpy(tp->rx_src, eth.src, 6);
 	lacp_port_rx(tp->port, frame + off, len - (size_t)off, now);
 }
 
@@ -566,6 +568,11 @@ static void port_event(void *ctx, struct lacp_port *p, const struct lacp_event *
 	default:
 		break;
 	}
+	if (lacp_tcl_trace_on(tp->st))
+		lacp_tcl_trace_event(tp->st, tp->name,
+				     ev->type == LACP_EV_RX ? tp->rx_src : tp->o.src_mac,
+				     tp->twire ? lacp_tcl_wire_peer(tp->twire, tp->wire_end) : NULL,
+				     ev);
 	check_waiters(tp);
 	on = on_event_of(ev);
 	if (on >= 0 && tp->on[on] != NULL)

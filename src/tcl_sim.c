@@ -60,6 +60,13 @@ const char *lacp_tcl_wire_name(const struct tcl_wire *w)
 	return w->name;
 }
 
+const char *lacp_tcl_wire_peer(const struct tcl_wire *w, int end)
+{
+	const struct tcl_port *tp = w->ends[1 - end];
+
+	return tp ? lacp_tcl_port_name(tp) : NULL;
+}
+
 unsigned lacp_tcl_wire_count(const struct lacp_tcl_state *st)
 {
 	return HASH_COUNT(st->wires);

@@ -112,6 +112,26 @@ void lacp_tcl_port_frame(struct tcl_port *tp, const uint8_t *frame, size_t len,
 			 lacp_time_t now);
 void lacp_tcl_port_carrier(struct tcl_port *tp, bool up, lacp_time_t now);
 
+/* What the inject rules use of a port (tcl_port.c). */
+struct tcl_rules;
+struct lacp_port *lacp_tcl_port_core(struct tcl_port *tp);
+struct lacp_tcl_state *lacp_tcl_port_state(struct tcl_port *tp);
+Tcl_Interp *lacp_tcl_port_interp(struct tcl_port *tp);
+struct tcl_rules **lacp_tcl_port_rules(struct tcl_port *tp);
+bool lacp_tcl_port_deleted(const struct tcl_port *tp);
+/* The view conditions see: advertised actor state, partner state, machines. */
+struct lacp_view lacp_tcl_port_view(const struct tcl_port *tp);
+void lacp_tcl_port_set_admin(struct tcl_port *tp, bool enabled);
+int lacp_tcl_port_set_link(Tcl_Interp *interp, struct tcl_port *tp, bool up);
+/* `NAME send ...` with objv as that command's words (objv[2..] options). */
+int lacp_tcl_port_send(struct tcl_port *tp, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
+
+/* The inject rules of a port (tcl_rules.c): `NAME when|inject|rules ...`
+ * (objv[1] says which), evaluation on every core event, and cleanup. */
+int lacp_tcl_rules_cmd(struct tcl_port *tp, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
+void lacp_tcl_rules_event(struct tcl_port *tp, const struct lacp_event *ev);
+void lacp_tcl_rules_free(struct tcl_port *tp);
+
 /* Number of ports and wires alive (the clock mode changes only at 0). */
 unsigned lacp_tcl_port_count(const struct lacp_tcl_state *st);
 unsigned lacp_tcl_wire_count(const struct lacp_tcl_state *st);

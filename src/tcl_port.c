@@ -63,6 +63,7 @@ struct tcl_port {
 	Tcl_Obj *on[ON_COUNT];
 	struct waiter *waiters;
 	struct lacp_view shadow;
+	struct tcl_rules *rules; /* the inject rules of the port (tcl_rules.c) */
 	bool deleted;
 	UT_hash_handle hh;
 };
@@ -574,6 +575,10 @@ static void port_event(void *ctx, struct lacp_port *p, const struct lacp_event *
 				     tp->twire ? lacp_tcl_wire_peer(tp->twire, tp->wire_end) : NULL,
 				     ev);
 	check_waiters(tp);
+	if (tp->rules != NULL)
+		lacp_tcl_rules_event(tp, ev);
+	if (tp->deleted)
+		return;
 	on = on_event_of(ev);
 	if (on >= 0 && tp->on[on] != NULL)
 		run_script(tp, tp->on[on], ev);
@@ -602,6 +607,7 @@ static void port_delete(ClientData cd)
 
 	tp->deleted = true;
 	HASH_DEL(st->ports, tp);
+	lacp_tcl_rules_free(tp);
 	detach_transport(tp);
 	lacp_port_free(tp->port);
 	tp->port = NULL;
@@ -1008,8 +1014,7 @@ static int port_enable(struct tcl_port *tp, Tcl_Interp *interp, int objc,
 {
 	if (objc != 2)
 		return lacp_tcl_wrong_args(interp, 2, objv, "");
-	tp->admin_enabled = enable;
-	update_enabled(tp, lacp_tcl_now(tp->st));
+	lacp_tcl_port_set_admin(tp, enable);
 	return TCL_OK;
 }
 
@@ -1023,13 +1028,7 @@ static int port_link(struct tcl_port *tp, Tcl_Interp *interp, int objc, Tcl_Obj 
 		return lacp_tcl_wrong_args(interp, 2, objv, "up|down");
 	if (lacp_tcl_get_index(interp, objv[2], states, "link state", &up) != TCL_OK)
 		return TCL_ERROR;
-	if (tp->ns != NULL)
-		return lacp_tcl_iface_set_link(interp, tp->ns, tp->ifindex, up);
-	if (up)
-		lacp_wire_restore(tp->wire, lacp_tcl_now(tp->st));
-	else
-		lacp_wire_cut(tp->wire, lacp_tcl_now(tp->st));
-	return TCL_OK;
+	return lacp_tcl_port_set_link(interp, tp, up);
 }
 
 /* NAME send ?-raw BYTES | -option value ...? */
@@ -1219,9 +1218,10 @@ static int port_destroy(struct tcl_port *tp, Tcl_Interp *interp, int objc,
 static int port_obj_cmd(ClientData cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
 {
 	static const char *const subs[] = {"cget", "configure", "counters", "destroy",
-		"disable", "enable", "link", "on", "send", "status", "wait", NULL};
+		"disable", "enable", "inject", "link", "on", "rules", "send", "status",
+		"wait", "when", NULL};
 	enum { S_CGET, S_CONFIGURE, S_COUNTERS, S_DESTROY, S_DISABLE, S_ENABLE,
-		S_LINK, S_ON, S_SEND, S_STATUS, S_WAIT };
+		S_INJECT, S_LINK, S_ON, S_RULES, S_SEND, S_STATUS, S_WAIT, S_WHEN };
 	struct tcl_port *tp = cd;
 	int sub, rc;
 
@@ -1241,7 +1241,8 @@ static int port_obj_cmd(ClientData cd, Tcl_Interp *interp, int objc, Tcl_Obj *co
 	case S_ON: rc = port_on(tp, interp, objc, objv); break;
 	case S_SEND: rc = port_send(tp, interp, objc, objv); break;
 	case S_STATUS: rc = port_status(tp, interp, objc, objv); break;
-	default: rc = port_wait(tp, interp, objc, objv); break;
+	case S_WAIT: rc = port_wait(tp, interp, objc, objv); break;
+	default: rc = lacp_tcl_rules_cmd(tp, interp, objc, objv); break;
 	}
 	if (!tp->deleted)
 		lacp_tcl_schedule(tp->st);
@@ -1271,6 +1272,60 @@ static int port_cmd(ClientData cd, Tcl_Interp *interp, int objc, Tcl_Obj *const 
 		Tcl_ListObjAppendElement(NULL, list, Tcl_NewStringObj(tp->name, -1));
 	Tcl_SetObjResult(interp, list);
 	return TCL_OK;
+}
+
+/* ---- what the inject rules (tcl_rules.c) use of a port */
+
+struct lacp_port *lacp_tcl_port_core(struct tcl_port *tp)
+{
+	return tp->port;
+}
+
+struct lacp_tcl_state *lacp_tcl_port_state(struct tcl_port *tp)
+{
+	return tp->st;
+}
+
+Tcl_Interp *lacp_tcl_port_interp(struct tcl_port *tp)
+{
+	return tp->interp;
+}
+
+struct tcl_rules **lacp_tcl_port_rules(struct tcl_port *tp)
+{
+	return &tp->rules;
+}
+
+bool lacp_tcl_port_deleted(const struct tcl_port *tp)
+{
+	return tp->deleted;
+}
+
+struct lacp_view lacp_tcl_port_view(const struct tcl_port *tp)
+{
+	return current_view(tp);
+}
+
+void lacp_tcl_port_set_admin(struct tcl_port *tp, bool enabled)
+{
+	tp->admin_enabled = enabled;
+	update_enabled(tp, lacp_tcl_now(tp->st));
+}
+
+int lacp_tcl_port_set_link(Tcl_Interp *interp, struct tcl_port *tp, bool up)
+{
+	if (tp->ns != NULL)
+		return lacp_tcl_iface_set_link(interp, tp->ns, tp->ifindex, up);
+	if (up)
+		lacp_wire_restore(tp->wire, lacp_tcl_now(tp->st));
+	else
+		lacp_wire_cut(tp->wire, lacp_tcl_now(tp->st));
+	return TCL_OK;
+}
+
+int lacp_tcl_port_send(struct tcl_port *tp, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
+{
+	return port_send(tp, interp, objc, objv);
 }
 
 int lacp_tcl_port_register(Tcl_Interp *interp, struct lacp_tcl_state *st)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <net/if_arp.h>
 
 #include "io.h"
 #include "nl.h"
@@ -213,7 +214,7 @@ int lacp_tcl_iface_open(Tcl_Interp *interp, struct lacp_tcl_state *st, const cha
 			os_error(interp, rc, "cannot look up interface", ifname);
 		goto fail;
 	}
-	if (link.addr_len != 6) {
+	if (link.type != ARPHRD_ETHER || link.addr_len != 6) {
 		lacp_tcl_error(interp, "LACP VALUE INTERFACE",
 			       "interface \"%s\" is not an Ethernet interface", ifname);
 		goto fail;

@@ -582,6 +582,8 @@ static void port_event(void *ctx, struct lacp_port *p, const struct lacp_event *
 	on = on_event_of(ev);
 	if (on >= 0 && tp->on[on] != NULL)
 		run_script(tp, tp->on[on], ev);
+	if (ev->type == LACP_EV_TRANSITION && !tp->deleted && tp->on[ON_TRANSITION] != NULL)
+		run_script(tp, tp->on[ON_TRANSITION], ev);
 }
 
 /* ---- creation and deletion */

@@ -123,6 +123,8 @@ namespace eval ::lacp::trace {
         upvar 1 $lanesVar lanes
         variable learn
         variable srcOf
+        variable forced
+        if {[::info exists forced] && $forced ne {}} {return $forced}
         set port [dict get $e port]
         set link [dict get $e link]
         if {[dict get $e event] eq "tx"} {
@@ -295,12 +297,53 @@ namespace eval ::lacp::trace {
         set srcOf {}
         set lanes {}
         set rows {}
-        foreach e [Events] {
+        set events [Events]
+        # Afterwards every frame can be matched: a frame sent by one traced
+        # port and received by another is one arrow, drawn when it left.
+        set waiting {}
+        set plan {}
+        set i 0
+        foreach e $events {
+            if {[dict get $e event] eq "rx"} {
+                dict lappend waiting [list [dict get $e src] [dict get $e pdu]] $i
+            }
+            incr i
+        }
+        set i 0
+        foreach e $events {
+            if {[dict get $e event] eq "tx"} {
+                set key [list [dict get $e src] [dict get $e pdu]]
+                if {[dict exists $waiting $key]} {
+                    set found -1
+                    set rest {}
+                    foreach j [dict get $waiting $key] {
+                        if {$found < 0 && $j > $i && [dict get [lindex $events $j] port] ne [dict get $e port]} {
+                            set found $j
+                        } else {
+                            lappend rest $j
+                        }
+                    }
+                    dict set waiting $key $rest
+                    if {$found >= 0} {
+                        set to [dict get [lindex $events $found] port]
+                        dict set plan $i [list [dict get $e port] $to draw]
+                        dict set plan $found [list [dict get $e port] $to skip]
+                    }
+                }
+            }
+            incr i
+        }
+        set i 0
+        variable forced
+        foreach e $events {
+            set forced [expr {[dict exists $plan $i] ? [dict get $plan $i] : {}}]
+            incr i
             if {[llength $ports] && [dict get $e port] ni $ports} continue
             set r [Row $e lanes]
             variable geometry
             if {$r ne {}} {lappend rows [list $e $r $geometry]}
         }
+        set forced {}
         lassign $saved periodic learn srcOf
         if {$format eq "text"} {
             set out [list [Header $lanes]]

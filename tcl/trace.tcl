@@ -12,13 +12,13 @@ namespace eval ::lacp::trace {
     variable lanes {}       ;# lanes of the live ladder
     variable learn {}       ;# port -> port it was seen talking to
     variable width 30       ;# characters per lane
-    variable periodic 0     ;# draw Periodic machine transitions too
+    variable periodic 0     ;# draw every transition (-all)
 
     proc Error {code msg} {
         return -code error -level 2 -errorcode [list LACP {*}$code] $msg
     }
 
-    # lacp::trace start ?-file F? ?-channel CHAN? ?-limit N? ?-periodic BOOL?
+    # lacp::trace start ?-file F? ?-channel CHAN? ?-limit N? ?-all BOOL?
     proc start {args} {
         variable live; variable liveOwned; variable lanes; variable learn
         variable periodic
@@ -49,14 +49,14 @@ namespace eval ::lacp::trace {
                     }
                     set limit $value
                 }
-                -periodic {
+                -all {
                     if {![string is boolean -strict $value]} {
-                        Error {VALUE BOOLEAN} "expected a boolean for -periodic but got \"$value\""
+                        Error {VALUE BOOLEAN} "expected a boolean for -all but got \"$value\""
                     }
                     set per $value
                 }
                 default {
-                    Error [list OPTION $opt] "bad option \"$opt\": must be -channel, -file, -limit or -periodic"
+                    Error [list OPTION $opt] "bad option \"$opt\": must be -channel, -file, -limit or -all"
                 }
             }
         }
@@ -171,8 +171,11 @@ namespace eval ::lacp::trace {
         set ev [dict get $e event]
         set port [dict get $e port]
         if {$port ni $lanes} {set lanes [AddLane $lanes $port]}
-        if {$ev in {transition} && [dict get $e from] eq [dict get $e to]} {
-            # a state entered again (CURRENT on every LACPDU) says nothing new
+        if {$ev eq "transition" && !$periodic && ([dict get $e from] eq [dict get $e to]
+                || [dict get $e machine] in {periodic actor_churn partner_churn})} {
+            # a state entered again (CURRENT on every LACPDU), the periodic
+            # ticks and the churn monitors say little; churn itself shows
+            # as a churn event
             return {}
         }
         if {$ev in {tx rx}} {
@@ -208,7 +211,6 @@ namespace eval ::lacp::trace {
                 }
             }
             transition {
-                if {[dict get $e machine] eq "periodic" && !$periodic} {return {}}
                 set text "* [dict get $e machine] [dict get $e from] -> [dict get $e to]"
                 set row [Note $row [lsearch -exact $all $port] $text]
             }
@@ -260,7 +262,7 @@ namespace eval ::lacp::trace {
         }
     }
 
-    # lacp::trace ladder ?-format text|svg? ?-port P? ?-periodic BOOL?
+    # lacp::trace ladder ?-format text|svg? ?-port P? ?-all BOOL?
     proc ladder {args} {
         variable periodic
         variable learn
@@ -280,14 +282,14 @@ namespace eval ::lacp::trace {
                     set format $value
                 }
                 -port {lappend ports $value}
-                -periodic {
+                -all {
                     if {![string is boolean -strict $value]} {
-                        Error {VALUE BOOLEAN} "expected a boolean for -periodic but got \"$value\""
+                        Error {VALUE BOOLEAN} "expected a boolean for -all but got \"$value\""
                     }
                     set per $value
                 }
                 default {
-                    Error [list OPTION $opt] "bad option \"$opt\": must be -format, -periodic or -port"
+                    Error [list OPTION $opt] "bad option \"$opt\": must be -format, -all or -port"
                 }
             }
         }
@@ -302,6 +304,7 @@ namespace eval ::lacp::trace {
         # port and received by another is one arrow, drawn when it left.
         set waiting {}
         set plan {}
+        set partnerOf {}
         set i 0
         foreach e $events {
             if {[dict get $e event] eq "rx"} {
@@ -328,7 +331,13 @@ namespace eval ::lacp::trace {
                         set to [dict get [lindex $events $found] port]
                         dict set plan $i [list [dict get $e port] $to draw]
                         dict set plan $found [list [dict get $e port] $to skip]
+                        dict set partnerOf [dict get $e port] $to
                     }
+                }
+                # a frame still in flight when the trace stopped goes where
+                # that port's frames went before
+                if {![dict exists $plan $i] && [dict exists $partnerOf [dict get $e port]]} {
+                    dict set plan $i [list [dict get $e port] [dict get $partnerOf [dict get $e port]] draw]
                 }
             }
             incr i

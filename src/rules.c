@@ -14,6 +14,10 @@
  * Words are separated by white space; parentheses are words of their own
  * even when written against another word. Keywords are lower case; state
  * and machine state names are case-insensitive.
+ *
+ * lacpd's --inject rules ("A:ATG|P:AT -> A:AT") compile to the same form:
+ * exact matches joined by and, or no node at all for an empty condition,
+ * which holds always.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -393,6 +397,8 @@ bool lacp_cond_eval(const struct lacp_cond *c, const struct lacp_view *v)
 	bool stack[MAX_NODES];
 	unsigned i, sp = 0;
 
+	if (c->n == 0)
+		return true; /* lacpd's empty condition */
 	for (i = 0; i < c->n; i++) {
 		const struct node *n = &c->nodes[i];
 		uint8_t s = n->arg;
@@ -437,4 +443,153 @@ lacp_time_t lacp_cond_next_time(const struct lacp_cond *c, lacp_time_t armed, la
 bool lacp_cond_uses_received(const struct lacp_cond *c)
 {
 	return c->uses_received;
+}
+
+/* ---- lacpd's inject rules */
+
+/* One "ROLE:STATE" part of an inject rule, trimmed. */
+struct part {
+	const char *s;
+	size_t len;
+};
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static struct part trim(const char *s, size_t len)
+{
+	struct part p;
+
+	while (len > 0 && is_space(*s)) {
+		s++;
+		len--;
+	}
+	while (len > 0 && is_space(s[len - 1]))
+		len--;
+	p.s = s;
+	p.len = len;
+	return p;
+}
+
+static int inject_fail(struct lacp_cond_error *err, int word, const char *kind,
+		       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int inject_fail(struct lacp_cond_error *err, int word, const char *kind,
+		       const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof err->message, fmt, ap);
+	va_end(ap);
+	err->word = word;
+	err->kind = kind;
+	return -EINVAL;
+}
+
+/*
+ * Parses one side (LEN bytes at S) of the inject rule RULE: the actor
+ * state into A (HAS_A set), the partner's into P (HAS_P set); PARTNER_FIRST,
+ * when not NULL, tells whether P: came first. Parts are counted from *INDEX on, for error reports.
+ */
+static int inject_side(const char *s, size_t len, const char *rule, int *index,
+		       bool *has_a, uint8_t *a, bool *has_p, uint8_t *p, bool *partner_first,
+		       struct lacp_cond_error *err)
+{
+	const char *end = s + len;
+
+	if (trim(s, len).len == 0)
+		return 0;
+	for (;;) {
+		const char *bar = memchr(s, '|', (size_t)(end - s));
+		struct part pt = trim(s, (size_t)((bar ? bar : end) - s));
+		struct part role, state;
+		const char *colon = memchr(pt.s, ':', pt.len);
+		uint8_t v;
+		size_t bad;
+
+		if (pt.len == 0)
+			return inject_fail(err, *index, "SYNTAX",
+					   "empty part between \"|\" in inject rule \"%s\"", rule);
+		if (colon == NULL)
+			return inject_fail(err, *index, "SYNTAX",
+					   "expected A:STATE or P:STATE but got \"%.*s\" in inject rule \"%s\"",
+					   (int)pt.len, pt.s, rule);
+		role = trim(pt.s, (size_t)(colon - pt.s));
+		state = trim(colon + 1, (size_t)(pt.s + pt.len - colon - 1));
+		if (role.len != 1 || strchr("AaPp", role.s[0]) == NULL)
+			return inject_fail(err, *index, "SYNTAX",
+					   "unknown role \"%.*s\" in \"%.*s\": expected A (actor) or P (partner)",
+					   (int)role.len, role.s, (int)pt.len, pt.s);
+		if (lacp_state_parse(state.s, state.len, &v, &bad) != 0) {
+			if (state.len > 0 && bad < state.len &&
+			    !(state.s[0] >= '0' && state.s[0] <= '9'))
+				return inject_fail(err, *index, "STATE",
+						   "unknown state letter \"%c\" in \"%.*s\"",
+						   state.s[bad], (int)pt.len, pt.s);
+			return inject_fail(err, *index, "STATE",
+					   "bad state \"%.*s\" in \"%.*s\": expected letters of ATGSCDFE, N, 0x00..0xff or 0..255",
+					   (int)state.len, state.s, (int)pt.len, pt.s);
+		}
+		if (partner_first != NULL && !*has_a && !*has_p)
+			*partner_first = role.s[0] == 'P' || role.s[0] == 'p';
+		if (role.s[0] == 'A' || role.s[0] == 'a') {
+			*has_a = true;
+			*a = v;
+		} else {
+			*has_p = true;
+			*p = v;
+		}
+		(*index)++;
+		if (bar == NULL)
+			return 0;
+		s = bar + 1;
+	}
+}
+
+int lacp_inject_parse(const char *text, struct lacp_inject *out, struct lacp_cond_error *err)
+{
+	const char *arrow = strstr(text, "->");
+	bool has_a = false, has_p = false;
+	uint8_t a = 0, p = 0;
+	struct lacp_cond *c;
+	int index = 0, rc;
+
+	memset(out, 0, sizeof *out);
+	err->message[0] = '\0';
+	err->word = -1;
+	err->kind = "SYNTAX";
+	if (arrow == NULL)
+		return inject_fail(err, -1, "SYNTAX",
+				   "missing \"->\" in inject rule \"%s\": expected \"CONDITION -> TARGET\"",
+				   text);
+	if (strstr(arrow + 2, "->") != NULL)
+		return inject_fail(err, -1, "SYNTAX", "more than one \"->\" in inject rule \"%s\"",
+				   text);
+	rc = inject_side(text, (size_t)(arrow - text), text, &index, &has_a, &a, &has_p, &p,
+			 NULL, err);
+	if (rc != 0)
+		return rc;
+	rc = inject_side(arrow + 2, strlen(arrow + 2), text, &index, &out->set_actor, &out->actor,
+			 &out->set_partner, &out->partner, &out->partner_first, err);
+	if (rc != 0)
+		return rc;
+	if (!out->set_actor && !out->set_partner)
+		return inject_fail(err, -1, "SYNTAX", "no target after \"->\" in inject rule \"%s\"",
+				   text);
+	c = malloc(sizeof *c + 3 * sizeof c->nodes[0]);
+	if (c == NULL)
+		return -ENOMEM;
+	c->n = 0;
+	c->uses_received = false;
+	if (has_a)
+		c->nodes[c->n++] = (struct node){OP_ACTOR_IS, a, 0};
+	if (has_p)
+		c->nodes[c->n++] = (struct node){OP_PARTNER_IS, p, 0};
+	if (has_a && has_p)
+		c->nodes[c->n++] = (struct node){OP_AND, 0, 0};
+	out->cond = c;
+	return 0;
 }

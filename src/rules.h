@@ -58,4 +58,27 @@ lacp_time_t lacp_cond_next_time(const struct lacp_cond *c, lacp_time_t armed,
  * received LACPDU even when nothing else changed). */
 bool lacp_cond_uses_received(const struct lacp_cond *c);
 
+/*
+ * A rule in lacpd's --inject syntax, "A:ATG|P:AT -> A:AT": on the left,
+ * exact matches of the actor (A:) and partner (P:) state joined by "|"
+ * (and), possibly none; on the right, the states to write. Roles are
+ * case-insensitive, states are letters, 0x.. hex or decimal, white space
+ * around parts is ignored, and a role given twice on one side keeps its
+ * last value, all as lacpd reads them.
+ */
+struct lacp_inject {
+	struct lacp_cond *cond; /* always true when the condition is empty */
+	bool set_actor, set_partner;
+	uint8_t actor, partner;   /* the targets */
+	bool partner_first;       /* P: was written before A: on the right */
+};
+
+/*
+ * Parses TEXT. Returns 0 with OUT filled (free OUT->cond with
+ * lacp_cond_free), -EINVAL with *ERR filled (ERR->word is the index of the
+ * offending "|"-separated part, condition parts first, or -1 when the
+ * shape of the whole rule is wrong), or -ENOMEM.
+ */
+int lacp_inject_parse(const char *text, struct lacp_inject *out, struct lacp_cond_error *err);
+
 #endif

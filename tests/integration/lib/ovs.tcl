@@ -301,8 +301,12 @@ namespace eval ::ovs {
     # Starts ovs-vswitchd of H again on its existing database; the bridge
     # and bond come back as configured.
     proc start_switch {h} {
+        variable instances
         StartSwitch $h
-        vsctl $h --timeout=10 sync
+        set bond [dict get $instances $h bond]
+        if {![Until {![catch {appctl $h lacp/show $bond}]} 5000]} {
+            error "ovs-vswitchd did not set up $bond again: [log $h]"
+        }
     }
 
     proc restart {h} {

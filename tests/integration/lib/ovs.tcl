@@ -19,7 +19,7 @@ namespace eval ::ovs {
     variable instances {}       ;# handle -> dict (see start)
     variable namespaces {}      ;# namespaces created by ovs::netns
     variable labs 0
-    variable tag "lo[pid]"
+    variable tag [expr {[info exists ::env(LACP_NS_TAG)] ? $::env(LACP_NS_TAG) : "lo[pid]"}]
     variable tmp [expr {[info exists ::env(LACP_TEST_TMP)] ? $::env(LACP_TEST_TMP) : "/tmp"}]
     variable schema /usr/share/openvswitch/vswitch.ovsschema
     # lacp/show spells the state bits out; our state strings use letters.

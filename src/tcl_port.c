@@ -75,6 +75,11 @@ const char *lacp_tcl_port_name(const struct tcl_port *tp)
 	return tp->name;
 }
 
+const char *lacp_tcl_port_interface(const struct tcl_port *tp)
+{
+	return tp->o.interface;
+}
+
 unsigned lacp_tcl_port_count(const struct lacp_tcl_state *st)
 {
 	return HASH_COUNT(st->ports);
@@ -422,8 +427,11 @@ static void sync_shadow(struct tcl_port *tp)
 static void check_waiters(struct tcl_port *tp)
 {
 	struct waiter *w;
-	struct lacp_view v = current_view(tp);
+	struct lacp_view v;
 
+	if (tp->waiters == NULL)
+		return;
+	v = current_view(tp);
 	for (w = tp->waiters; w != NULL; w = w->next) {
 		if (w->met)
 			continue;
@@ -574,6 +582,7 @@ static void port_event(void *ctx, struct lacp_port *p, const struct lacp_event *
 				     ev->type == LACP_EV_RX ? tp->rx_src : tp->o.src_mac,
 				     tp->twire ? lacp_tcl_wire_peer(tp->twire, tp->wire_end) : NULL,
 				     ev);
+	lacp_tcl_log_port_event(tp, ev);
 	check_waiters(tp);
 	if (tp->rules != NULL)
 		lacp_tcl_rules_event(tp, ev);
@@ -1333,5 +1342,5 @@ int lacp_tcl_port_send(struct tcl_port *tp, Tcl_Interp *interp, int objc, Tcl_Ob
 int lacp_tcl_port_register(Tcl_Interp *interp, struct lacp_tcl_state *st)
 {
 	Tcl_CreateObjCommand(interp, "::lacp::port", port_cmd, st, NULL);
-	return TCL_OK;
+	return lacp_tcl_rules_register(interp, st);
 }

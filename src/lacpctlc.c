@@ -6,7 +6,8 @@
  * stdout to stdout, its stderr to stderr) and then the result, and exits
  * 0 on success, 1 on a Tcl error (message on stderr), 2 when the daemon
  * cannot be reached, refuses the request or goes away before answering.
- * Usage errors exit 64. It does not link Tcl.
+ * Usage errors exit 64, an unreadable script file 66. It does not link
+ * Tcl.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +26,7 @@
 #define EXIT_TCL_ERROR 1
 #define EXIT_UNREACHABLE 2
 #define EXIT_USAGE 64
+#define EXIT_NOINPUT 66
 
 enum action { ACT_SCRIPT, ACT_STATUS, ACT_SHUTDOWN };
 
@@ -204,7 +206,7 @@ static bool send_fd(int sock, int in, const char *name)
 			continue;
 		if (n < 0) {
 			fprintf(stderr, "lacpctlc: cannot read %s: %s\n", name, strerror(errno));
-			exit(EXIT_USAGE);
+			exit(EXIT_NOINPUT);
 		}
 		if (!send_all(sock, chunk, (size_t)n))
 			return false;
@@ -387,10 +389,18 @@ int main(int argc, char **argv)
 	struct opts o = {0};
 	char script[128];
 	bool sent;
-	int fd, in, status;
+	int fd, in = -1, status;
 
 	parse_options(&o, argc, argv);
 	signal(SIGPIPE, SIG_IGN);
+	if (o.action == ACT_SCRIPT && o.script == NULL && o.file != NULL &&
+	    strcmp(o.file, "-") != 0) {
+		in = open(o.file, O_RDONLY | O_CLOEXEC);
+		if (in < 0) {
+			fprintf(stderr, "lacpctlc: cannot open %s: %s\n", o.file, strerror(errno));
+			return EXIT_NOINPUT;
+		}
+	}
 	fd = connect_daemon(o.socket_path);
 	sent = send_all(fd, LACP_CTL_HELLO, strlen(LACP_CTL_HELLO));
 	if (o.action == ACT_STATUS) {
@@ -400,15 +410,9 @@ int main(int argc, char **argv)
 		sent = sent && send_all(fd, "lacpctld shutdown", 17);
 	} else if (o.script != NULL) {
 		sent = sent && send_all(fd, o.script, strlen(o.script));
-	} else if (o.file == NULL || strcmp(o.file, "-") == 0) {
+	} else if (in < 0) {
 		sent = sent && send_fd(fd, STDIN_FILENO, "standard input");
 	} else {
-		in = open(o.file, O_RDONLY | O_CLOEXEC);
-		if (in < 0) {
-			fprintf(stderr, "lacpctlc: cannot open %s: %s\n", o.file, strerror(errno));
-			close(fd);
-			return EXIT_USAGE;
-		}
 		sent = sent && send_fd(fd, in, o.file);
 		close(in);
 	}

@@ -395,10 +395,11 @@ static void die(struct ctld *d, const char *fmt, ...)
 	if (d->ready_fd >= 0) {
 		if (write(d->ready_fd, msg, strlen(msg)) < 0)
 			(void)0; /* the parent is gone: the log still has it */
-	} else if (!d->log_is_stderr) {
+	} else {
 		fprintf(stderr, "lacpctld: %s\n", msg);
 	}
-	log_msg(d, LOG_ERR, "%s", msg);
+	if (!d->log_is_stderr)
+		log_msg(d, LOG_ERR, "%s", msg);
 	cleanup_files(d);
 	exit(1);
 }
@@ -1028,6 +1029,8 @@ static void conn_request_done(struct conn *c)
 		d->q_head = c;
 	d->q_tail = c;
 	d->n_queued++;
+	log_msg(d, LOG_DEBUG, "client %lu: %zu bytes received, queued behind %u", c->id,
+		c->received, d->n_queued - 1 + (d->current != NULL));
 	queue_schedule(d);
 }
 

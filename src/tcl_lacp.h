@@ -126,6 +126,25 @@ int lacp_tcl_port_set_link(Tcl_Interp *interp, struct tcl_port *tp, bool up);
 /* `NAME send ...` with objv as that command's words (objv[2..] options). */
 int lacp_tcl_port_send(struct tcl_port *tp, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
 
+/* The -interface of TP, or NULL for a port on a wire. */
+const char *lacp_tcl_port_interface(const struct tcl_port *tp);
+
+/* The package log (tcl_log.c), lacpd's levels. */
+enum { LACP_LOG_DEBUG = 10, LACP_LOG_INFO = 20, LACP_LOG_WARNING = 30,
+	LACP_LOG_ERROR = 40, LACP_LOG_CRITICAL = 50 };
+bool lacp_tcl_log_enabled(Tcl_Interp *interp, int level);
+void lacp_tcl_log(Tcl_Interp *interp, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Logs what a core event of TP tells (state changes at INFO, the rest at
+ * DEBUG); the name in lines is the interface, else the port's name. */
+void lacp_tcl_log_port_event(struct tcl_port *tp, const struct lacp_event *ev);
+const char *lacp_tcl_log_port_label(const struct tcl_port *tp);
+
+/* Registration of the commands of tcl_rules.c, tcl_log.c and tcl_unix.c
+ * (lacp::log, lacp::unix), called by lacp_tcl_port_register. */
+int lacp_tcl_rules_register(Tcl_Interp *interp, struct lacp_tcl_state *st);
+int lacp_tcl_log_register(Tcl_Interp *interp, struct lacp_tcl_state *st);
+
 /* The inject rules of a port (tcl_rules.c): `NAME when|inject|rules ...`
  * (objv[1] says which), evaluation on every core event, and cleanup. */
 int lacp_tcl_rules_cmd(struct tcl_port *tp, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);

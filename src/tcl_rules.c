@@ -23,3 +23,8 @@ void lacp_tcl_rules_free(struct tcl_port *tp)
 {
 	(void)tp;
 }
+
+int lacp_tcl_rules_register(Tcl_Interp *interp, struct lacp_tcl_state *st)
+{
+	return lacp_tcl_log_register(interp, st);
+}

@@ -111,6 +111,8 @@ namespace eval ::ex {
         set common [list -rate [opt -rate] -key [opt -key] -wait-while [opt -wait-while]]
         if {[opt -netns] ne {}} {lappend common -netns [opt -netns]}
         if {[opt -system] ne {}} {lappend common -system [opt -system]}
+        # before the ports exist: each sends its first LACPDU on creation
+        if {[opt -trace]} {lacp::trace start -channel stdout}
         set k 0
         foreach if $ifaces {
             set p p[incr k]
@@ -128,7 +130,6 @@ namespace eval ::ex {
             $p on rx [list ::ex::Rx]
             $p on tx [list ::ex::Tx]
         }
-        if {[opt -trace]} {lacp::trace start -channel stdout}
         return $ports
     }
 
@@ -151,6 +152,13 @@ namespace eval ::ex {
         if {[dict exists $e pdu class] && [dict get $e pdu class] eq "lacpdu"} {
             dict lappend tx $p [dict get $e time]
         }
+    }
+
+    # Makes port P do ACTIONS (each one list, e.g. {force actor ATG}) once,
+    # right now, through the inject DSL: `P when CONDITION then ACTION ...
+    # -once`. Returns the rule id.
+    proc now_do {p args} {
+        return [$p when {after 0} then {*}$args -once]
     }
 
     # Calls SCRIPT PORT TIME PDU for every PDU received from now on.

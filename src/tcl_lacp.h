@@ -37,6 +37,7 @@ struct lacp_tcl_state {
 	Tcl_TimerToken timer;        /* real mode: armed for the queue head */
 	lacp_time_t timer_due;
 	bool running;                /* inside lacp_timerq_run */
+	bool advancing;              /* virtual time is being moved */
 	uint8_t default_system_id[6];
 	bool default_system_fixed;   /* taken from the first interface used */
 	struct tcl_ns *namespaces;   /* network namespaces with ports */

@@ -711,6 +711,17 @@ static int place_port(Tcl_Interp *interp, struct tcl_port *tp, struct port_opts 
 	}
 	if (sys->priority != o->system_priority)
 		lacp_system_set_priority(sys, o->system_priority, now);
+	if (tp->port != NULL && tp->port->system != sys && tp->port->system->n_ports == 1 &&
+	    sys->n_ports == 0) {
+		/* Alone in its system: the system itself changes identity, a
+		 * management change the machines handle without a restart. */
+		struct lacp_system *own = tp->port->system;
+
+		lacp_tcl_systems_gc(st);
+		lacp_system_set_id(own, id, now);
+		lacp_system_set_priority(own, o->system_priority, now);
+		sys = own;
+	}
 	if (tp->port != NULL && tp->port->system == sys) {
 		rc = lacp_port_set_config(tp->port, &o->cfg, now);
 		if (rc != 0)
@@ -725,8 +736,11 @@ static int place_port(Tcl_Interp *interp, struct tcl_port *tp, struct port_opts 
 		return lacp_tcl_error(interp, "LACP VALUE CONFIG", "cannot create the port: %s",
 				      strerror(-rc));
 	}
-	if (tp->port != NULL)
+	if (tp->port != NULL) {
+		/* Moved to another system: a new port there, same counters. */
+		np->counters = tp->port->counters;
 		lacp_port_free(tp->port);
+	}
 	tp->port = np;
 	lacp_tcl_systems_gc(st);
 	sync_shadow(tp);
@@ -738,14 +752,26 @@ static int place_port(Tcl_Interp *interp, struct tcl_port *tp, struct port_opts 
 static int apply_opts(Tcl_Interp *interp, struct tcl_port *tp, struct port_opts *o)
 {
 	const char *old = tp->o.capture;
+	struct port_opts saved = tp->o;
 
 	if ((o->capture == NULL) != (old == NULL) ||
 	    (o->capture && old && strcmp(o->capture, old) != 0)) {
 		if (open_capture(interp, tp, o->capture) != TCL_OK)
 			return TCL_ERROR;
 	}
-	if (place_port(interp, tp, o) != TCL_OK)
+	/* The machines may send at once (a new port does): frame it with the
+	 * new addresses and tags already. */
+	memcpy(tp->o.src_mac, o->src_mac, 6);
+	memcpy(tp->o.dst_mac, o->dst_mac, 6);
+	tp->o.n_vlans = o->n_vlans;
+	memcpy(tp->o.vlans, o->vlans, sizeof o->vlans);
+	if (place_port(interp, tp, o) != TCL_OK) {
+		memcpy(tp->o.src_mac, saved.src_mac, 6);
+		memcpy(tp->o.dst_mac, saved.dst_mac, 6);
+		tp->o.n_vlans = saved.n_vlans;
+		memcpy(tp->o.vlans, saved.vlans, sizeof saved.vlans);
 		return TCL_ERROR;
+	}
 	opts_free(&tp->o);
 	tp->o = *o;
 	memset(o, 0, sizeof *o);
@@ -1146,6 +1172,10 @@ static int port_wait(struct tcl_port *tp, Tcl_Interp *interp, int objc, Tcl_Obj 
 	    (lacp_tcl_get_index(interp, objv[3], opts, "option", &idx) != TCL_OK ||
 	     lacp_tcl_get_int_range(interp, objv[4], "-timeout", 0, 86400000L * 365, &timeout) != TCL_OK))
 		return TCL_ERROR;
+	if (st->virtual_clock && st->advancing)
+		return lacp_tcl_error(interp, "LACP CLOCK NESTED",
+				      "wait cannot move virtual time from inside an event it is "
+				      "delivering; wait from the script's top level instead");
 	memset(&w, 0, sizeof w);
 	rc = lacp_cond_compile(Tcl_GetString(objv[2]), &w.cond, &err);
 	if (rc == -ENOMEM)
@@ -1164,6 +1194,7 @@ static int port_wait(struct tcl_port *tp, Tcl_Interp *interp, int objc, Tcl_Obj 
 	check_waiters(tp);
 	Tcl_Preserve(tp);
 	if (st->virtual_clock) {
+		st->advancing = true;
 		/* Time moves only here: step to the next timer, condition
 		 * deadline or the timeout, whichever comes first. */
 		while (!w.met && !tp->deleted) {
@@ -1173,12 +1204,15 @@ static int port_wait(struct tcl_port *tp, Tcl_Interp *interp, int objc, Tcl_Obj 
 			if (next > deadline || next == LACP_TIME_NEVER) {
 				if (deadline != LACP_TIME_NEVER && deadline > st->vclock.now)
 					lacp_vclock_advance_to(&st->vclock, st->q, deadline);
-				check_waiters(tp);
+				if (!tp->deleted)
+					check_waiters(tp);
 				break;
 			}
 			lacp_vclock_advance_to(&st->vclock, st->q, next > st->vclock.now ? next : st->vclock.now);
-			check_waiters(tp);
+			if (!tp->deleted)
+				check_waiters(tp);
 		}
+		st->advancing = false;
 	} else {
 		if (timeout >= 0)
 			timer = Tcl_CreateTimerHandler((int)timeout, wait_timeout, &timed_out);

@@ -134,7 +134,12 @@ static int clock_advance(struct lacp_tcl_state *st, Tcl_Interp *interp, int objc
 		return lacp_tcl_error(interp, "LACP VALUE RANGE",
 				      "expected milliseconds (0 or more) but got \"%s\"",
 				      Tcl_GetString(objv[2]));
+	if (st->advancing)
+		return lacp_tcl_error(interp, "LACP CLOCK NESTED",
+				      "lacp::clock advance cannot run inside an event it is delivering");
+	st->advancing = true;
 	lacp_vclock_advance(&st->vclock, st->q, (lacp_time_t)(ms * 1000));
+	st->advancing = false;
 	Tcl_SetObjResult(interp, Tcl_NewWideIntObj(st->vclock.now / 1000));
 	return TCL_OK;
 }
@@ -169,14 +174,15 @@ static void wire_free(struct lacp_tcl_state *st, struct tcl_wire *w)
 	free(w);
 }
 
-/* Applies -delay and -loss from objv[first..]. */
+/* Applies -delay, -loss and -seed from objv[first..], all or none. */
 static int wire_configure(Tcl_Interp *interp, struct tcl_wire *w, int first, int objc,
 			  Tcl_Obj *const objv[])
 {
 	static const char *const opts[] = {"-delay", "-loss", "-seed", NULL};
 	int i, idx;
-	double v;
+	double v, delay = -1, loss = -1;
 	Tcl_WideInt seed;
+	bool has_seed = false;
 
 	for (i = first; i < objc; i += 2) {
 		if (lacp_tcl_get_index(interp, objv[i], opts, "option", &idx) != TCL_OK ||
@@ -187,7 +193,7 @@ static int wire_configure(Tcl_Interp *interp, struct tcl_wire *w, int first, int
 				return lacp_tcl_error(interp, "LACP VALUE INTEGER",
 						      "expected an integer for -seed but got \"%s\"",
 						      Tcl_GetString(objv[i + 1]));
-			lacp_wire_seed(w->wire, (uint64_t)seed);
+			has_seed = true;
 			continue;
 		}
 		if (Tcl_GetDoubleFromObj(NULL, objv[i + 1], &v) != TCL_OK || v < 0 ||
@@ -197,10 +203,16 @@ static int wire_configure(Tcl_Interp *interp, struct tcl_wire *w, int first, int
 					      idx == 0 ? "0..3600000 ms" : "0..100 percent",
 					      Tcl_GetString(objv[i + 1]));
 		if (idx == 0)
-			lacp_wire_set_delay(w->wire, (lacp_time_t)(v * 1000));
+			delay = v;
 		else
-			lacp_wire_set_loss(w->wire, v);
+			loss = v;
 	}
+	if (has_seed)
+		lacp_wire_seed(w->wire, (uint64_t)seed);
+	if (delay >= 0)
+		lacp_wire_set_delay(w->wire, (lacp_time_t)(delay * 1000));
+	if (loss >= 0)
+		lacp_wire_set_loss(w->wire, loss);
 	return TCL_OK;
 }
 
@@ -271,6 +283,20 @@ static Tcl_Obj *wire_status(struct tcl_wire *w)
 	Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("forward", -1), direction_obj(&c0));
 	Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("backward", -1), direction_obj(&c1));
 	return d;
+}
+
+/* lacp::wire W cget -delay|-loss */
+static int wire_cget(Tcl_Interp *interp, struct tcl_wire *w, Tcl_Obj *option)
+{
+	static const char *const opts[] = {"-delay", "-loss", NULL};
+	int idx;
+
+	if (lacp_tcl_get_index(interp, option, opts, "option", &idx) != TCL_OK)
+		return TCL_ERROR;
+	Tcl_SetObjResult(interp, idx == 0
+		? Tcl_NewDoubleObj((double)lacp_wire_delay(w->wire) / 1000.0)
+		: Tcl_NewDoubleObj(lacp_wire_loss(w->wire)));
+	return TCL_OK;
 }
 
 /* lacp::wire create W ... | names | W cut|restore|configure|cget|status|destroy */
@@ -344,6 +370,8 @@ static int wire_cmd(ClientData cd, Tcl_Interp *interp, int objc, Tcl_Obj *const 
 			Tcl_SetObjResult(interp, r);
 			break;
 		}
+		if (objc == 4) /* Tk-style: one option alone reads it */
+			return wire_cget(interp, w, objv[3]);
 		if (objc % 2 == 0)
 			return lacp_tcl_error(interp, "LACP OPTION VALUE",
 					      "option \"%s\" needs a value",
@@ -351,19 +379,10 @@ static int wire_cmd(ClientData cd, Tcl_Interp *interp, int objc, Tcl_Obj *const 
 		if (wire_configure(interp, w, 3, objc, objv) != TCL_OK)
 			return TCL_ERROR;
 		break;
-	case S_CGET: {
-		static const char *const opts[] = {"-delay", "-loss", NULL};
-		int idx;
-
+	case S_CGET:
 		if (objc != 4)
 			return lacp_tcl_wrong_args(interp, 3, objv, "-option");
-		if (lacp_tcl_get_index(interp, objv[3], opts, "option", &idx) != TCL_OK)
-			return TCL_ERROR;
-		Tcl_SetObjResult(interp, idx == 0
-			? Tcl_NewDoubleObj((double)lacp_wire_delay(w->wire) / 1000.0)
-			: Tcl_NewDoubleObj(lacp_wire_loss(w->wire)));
-		break;
-	}
+		return wire_cget(interp, w, objv[3]);
 	}
 	lacp_tcl_schedule(st);
 	return TCL_OK;

@@ -29,7 +29,7 @@ int lacp_tcl_error(Tcl_Interp *interp, const char *code, const char *fmt, ...)
 int lacp_tcl_wrong_args(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[],
 			const char *msg)
 {
-	Tcl_WrongNumArgs(interp, objc, objv, msg);
+	Tcl_WrongNumArgs(interp, objc, objv, msg != NULL && msg[0] != '\0' ? msg : NULL);
 	Tcl_SetErrorCode(interp, "LACP", "ARGS", NULL);
 	return TCL_ERROR;
 }

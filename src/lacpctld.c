@@ -72,6 +72,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -93,7 +94,7 @@ typedef int Tcl_Size;
 
 #define DEFAULT_MAX_SCRIPT (16u << 20)  /* bytes */
 #define MAX_OUTPUT (64u << 20)          /* bytes captured per script */
-#define MAX_CONNECTIONS 1024
+#define MAX_CONNECTIONS 512
 #define READ_CHUNK 65536
 #define READ_BUDGET (1u << 20)          /* bytes read per readable event */
 #define POLL_MS 250                     /* hang-up and signal checks during a script */
@@ -924,6 +925,17 @@ static void accept_cb(ClientData cd, int mask)
 				d->pause_timer = Tcl_CreateTimerHandler(100, accept_resume, d);
 			}
 			return;
+		}
+		if (fd >= FD_SETSIZE) {
+			/* Tcl 8.6's notifier uses select(): such a descriptor
+			 * cannot be watched. Say so, best effort, and close. */
+			static const char busy[] = "refused 40\nlacpctld: too many open files, try again\n";
+
+			if (send(fd, busy, sizeof busy - 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+				(void)0; /* the client learns from the closed connection */
+			close(fd);
+			log_msg(d, LOG_WARNING, "refused a client: descriptor %d is beyond FD_SETSIZE", fd);
+			continue;
 		}
 		c = calloc(1, sizeof *c);
 		if (c == NULL) {

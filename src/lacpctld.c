@@ -44,6 +44,8 @@
  * read to its end and discarded, and answered with an error. With -t,
  * one evaluation may last that many seconds (Tcl's interpreter time
  * limit); the script then fails with an error and the daemon goes on.
+ * A command that waits without checking for cancellation (a port's
+ * `wait`, for now) runs to its own timeout first; the script still fails.
  * Output beyond 64 MiB per script is dropped, with a note.
  *
  * A client that disconnects while its script runs has that evaluation

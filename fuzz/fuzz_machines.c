@@ -1,0 +1,898 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The 802.1AX machines fed an arbitrary program: two systems of up to four
+ * ports each, joined by in-process wires (system to system, or looped back
+ * inside system A), on one virtual clock. The input is a list of
+ * operations: time steps, received frames (raw octets, well-formed LACPDUs
+ * and Marker PDUs built from the input), link and management changes,
+ * tester controls (one-shot writes, forced bits, overrides, stop-tx,
+ * drop-rx, host PDUs), cable cuts, ports freed and created, and actions
+ * armed to run from inside a port's own event callback (nested inputs,
+ * a port freeing itself or another).
+ *
+ * After every operation, and on every frame sent, the standard's
+ * invariants are checked (see check_port() and on_transmit()): at most
+ * tx_limit LACPDUs in any fast-periodic interval; no LACPDU from a port
+ * that is down, LACP-disabled, stopped, or passive towards a passive
+ * partner; Synchronization, Collecting and Distributing never advertised
+ * by a Mux that has not reached the matching state; the Receive machine's
+ * Expired and Defaulted bits; Selected and aggregator bookkeeping; every
+ * received frame counted exactly once; no timer left due after a time
+ * step; and a port allowed to transmit is never silent for longer than a
+ * periodic interval (plus the transmit limit's delay).
+ *
+ * FUZZ_TRACE=1 in the environment prints each operation as it runs, to
+ * read a reproducer: FUZZ_TRACE=1 build/tests/regress_machines FILE.
+ */
+#include "fuzz.h"
+
+#include "clock.h"
+#include "lacpdu.h"
+#include "sm.h"
+#include "state.h"
+#include "wire.h"
+
+#define NSYS 2
+#define MAXP 4
+#define MAX_OPS 400
+/* Simulated time one input may cover: keeps every run short. */
+#define MAX_SPAN LACP_SEC(300)
+
+enum reentry {
+	RE_NONE,
+	RE_FREE_SELF,
+	RE_TOGGLE_OTHER,
+	RE_WRITE_PARTNER,
+	RE_RX_OTHER,
+	RE_HOST_PDU,
+	RE_FREE_OTHER,
+	RE_CONFIG,
+	RE_MAX_PORTS,
+	RE_NEW_PORT,
+	RE_CUT,
+	RE_COUNT
+};
+
+struct fport {
+	struct fuzz *f;
+	struct lacp_port *p; /* NULL while freed */
+	int sys, idx;
+	struct lacp_wire *w; /* NULL when not cabled */
+	int end;
+	uint64_t fed;        /* frames handed to lacp_port_rx since the last reset */
+	bool wrote_actor;    /* the oper state was written: bit checks are off */
+	lacp_time_t hist[LACP_TX_LIMIT_MAX]; /* recent machine LACPDUs, a ring */
+	unsigned hist_n, hist_head;
+	lacp_time_t last_tx;
+	bool eligible;
+	lacp_time_t eligible_since;
+	enum reentry pending;
+	uint8_t pending_arg;
+};
+
+struct fuzz {
+	struct lacp_timerq *q;
+	struct lacp_vclock vc;
+	struct lacp_system *sys[NSYS];
+	struct fport ports[NSYS][MAXP];
+	int n_ports;
+	struct lacp_wire *wires[NSYS * MAXP];
+	int n_wires;
+	uint64_t delivered; /* lacp_port_rx calls made, all ports */
+	struct fuzz_in *in;
+	bool trace; /* FUZZ_TRACE set: print each operation on stderr */
+};
+
+static const uint8_t sys_id[NSYS][6] = {
+	{0x02, 0, 0, 0, 0, 0x0a},
+	{0x02, 0, 0, 0, 0, 0x0b},
+};
+
+/* Time constants a port may run with (microseconds). */
+static const struct lacp_timing timings[] = {
+	{LACP_SEC(1), LACP_SEC(30), LACP_SEC(3), LACP_SEC(90), LACP_SEC(2), LACP_SEC(60), 3},
+	{LACP_MS(100), LACP_MS(1000), LACP_MS(300), LACP_MS(3000), LACP_MS(200),
+	 LACP_MS(600), 3},
+	{LACP_SEC(1), LACP_SEC(3), LACP_SEC(3), LACP_SEC(9), 0, LACP_SEC(5), 3},
+	{LACP_MS(1500), LACP_SEC(10), LACP_MS(2900), LACP_SEC(20), LACP_MS(10),
+	 LACP_SEC(2), 3},
+};
+
+static void on_transmit(void *ctx, struct lacp_port *p, const uint8_t *pdu, size_t len,
+			lacp_time_t now);
+static void on_event(void *ctx, struct lacp_port *p, const struct lacp_event *ev);
+
+static const struct lacp_port_ops ops = {
+	.transmit = on_transmit,
+	.event = on_event,
+};
+
+static bool live(const struct fport *fp)
+{
+	return fp->p != NULL;
+}
+
+/* ---- the checks */
+
+static bool mux_attached(int mux)
+{
+	return mux == LACP_MUX_ATTACHED || mux == LACP_MUX_COLLECTING ||
+	       mux == LACP_MUX_DISTRIBUTING || mux == LACP_MUX_COLLECTING_DISTRIBUTING;
+}
+
+static bool mux_collecting(int mux)
+{
+	return mux == LACP_MUX_COLLECTING || mux == LACP_MUX_DISTRIBUTING ||
+	       mux == LACP_MUX_COLLECTING_DISTRIBUTING;
+}
+
+static bool mux_distributing(int mux)
+{
+	return mux == LACP_MUX_DISTRIBUTING || mux == LACP_MUX_COLLECTING_DISTRIBUTING;
+}
+
+/* The Transmit machine's own limit, as 6.4.16 and sm.h put it. */
+static unsigned limit_of(const struct lacp_port *p)
+{
+	unsigned l = p->config.timing.tx_limit;
+
+	if (p->config.tx_limit_bypass || l == 0)
+		return 0;
+	return l > LACP_TX_LIMIT_MAX ? LACP_TX_LIMIT_MAX : l;
+}
+
+/* May P's machines send LACPDUs at all (6.4.13, 6.4.16)? */
+static bool may_send(const struct lacp_port *p)
+{
+	return p->port_enabled && p->config.lacp_enabled && p->tx_enabled &&
+	       ((p->actor.state | p->partner.state) & LACP_STATE_ACTIVITY);
+}
+
+/* The longest a port that may send can stay silent: the slower of the
+ * two periods, then the time the limit may hold the PDU back, and the
+ * period it may have spent before the partner's timeout changed. */
+static lacp_time_t silence_bound(const struct lacp_port *p)
+{
+	const struct lacp_timing *t = &p->config.timing;
+	lacp_time_t period = t->slow_periodic > t->fast_periodic ? t->slow_periodic
+								 : t->fast_periodic;
+
+	return period + 2 * t->fast_periodic + LACP_MS(1);
+}
+
+static void note_eligibility(struct fport *fp, lacp_time_t now)
+{
+	bool e = live(fp) && may_send(fp->p);
+
+	if (e && !fp->eligible)
+		fp->eligible_since = now;
+	fp->eligible = e;
+}
+
+static void on_transmit(void *ctx, struct lacp_port *p, const uint8_t *pdu, size_t len,
+			lacp_time_t now)
+{
+	struct fport *fp = ctx;
+	struct lacp_decoded d;
+
+	FUZZ_ASSERT(fp->p == p);
+	FUZZ_ASSERT(len > 0);
+	/* stop-tx: nothing at all leaves. */
+	FUZZ_ASSERT(p->tx_enabled);
+	if (pdu[0] == LACP_SUBTYPE_LACP) {
+		/* Host PDUs of this harness never have subtype 1: this one
+		 * comes from the Transmit machine. */
+		unsigned limit = limit_of(p);
+		uint8_t st;
+
+		FUZZ_ASSERT(len == LACP_PDU_LEN);
+		FUZZ_ASSERT(lacp_pdu_decode(pdu, len, &d) == LACP_CLASS_LACPDU ||
+			    (p->tx_override.fields & LACP_OVR_VERSION));
+		FUZZ_ASSERTF(may_send(p), "LACPDU from port %d/%d: enabled %d lacp %d state %02x/%02x",
+			     fp->sys, fp->idx, p->port_enabled, p->config.lacp_enabled,
+			     p->actor.state, p->partner.state);
+		if (limit && fp->hist_n >= limit) {
+			lacp_time_t back = fp->hist[(fp->hist_head + LACP_TX_LIMIT_MAX - limit) %
+						    LACP_TX_LIMIT_MAX];
+
+			FUZZ_ASSERTF(now - back >= p->config.timing.fast_periodic,
+				     "port %d/%d: %u LACPDUs within %lld us", fp->sys, fp->idx,
+				     limit + 1, (long long)(now - back));
+		}
+		fp->hist[fp->hist_head] = now;
+		fp->hist_head = (fp->hist_head + 1) % LACP_TX_LIMIT_MAX;
+		if (fp->hist_n < LACP_TX_LIMIT_MAX)
+			fp->hist_n++;
+		fp->last_tx = now;
+		st = pdu[LACP_OFF_ACTOR + 16];
+		if (!fp->wrote_actor && !(p->force_mask) &&
+		    !(p->tx_override.fields & LACP_OVR_ACTOR_STATE)) {
+			FUZZ_ASSERTF(!(st & LACP_STATE_SYNC) || mux_attached(p->mux),
+				     "port %d/%d advertises Sync in mux %s", fp->sys, fp->idx,
+				     lacp_mux_state_name[p->mux]);
+			FUZZ_ASSERT(!(st & LACP_STATE_COLLECTING) || mux_collecting(p->mux));
+			FUZZ_ASSERT(!(st & LACP_STATE_DISTRIBUTING) || mux_distributing(p->mux));
+		}
+	}
+	if (fp->w)
+		FUZZ_ASSERT(lacp_wire_send(fp->w, fp->end, pdu, len, now) == 0 ||
+			    len > LACP_WIRE_MAX_FRAME);
+}
+
+/* Checks one settled port. */
+static void check_port(struct fuzz *f, struct fport *fp)
+{
+	const struct lacp_port *p = fp->p;
+	const struct lacp_port_counters *c = &p->counters;
+	uint8_t a = p->actor.state;
+	lacp_time_t now = f->vc.now;
+
+	FUZZ_ASSERTF(c->lacpdus_rx + c->markers_rx + c->marker_responses_rx + c->unknown_rx +
+				     c->illegal_rx + c->rx_dropped == fp->fed,
+		     "port %d/%d counted %llu of %llu frames", fp->sys, fp->idx,
+		     (unsigned long long)(c->lacpdus_rx + c->markers_rx + c->marker_responses_rx +
+					  c->unknown_rx + c->illegal_rx + c->rx_dropped),
+		     (unsigned long long)fp->fed);
+	FUZZ_ASSERT(p->rx < LACP_RX_COUNT && p->mux < LACP_MUX_COUNT &&
+		    p->periodic < LACP_PERIODIC_COUNT && p->selected < LACP_SELECTED_COUNT);
+	if (!p->port_enabled) {
+		FUZZ_ASSERT(p->rx == LACP_RX_PORT_DISABLED);
+		FUZZ_ASSERT(p->periodic == LACP_PERIODIC_NO_PERIODIC);
+	} else if (!p->config.lacp_enabled) {
+		/* Figure 6-18 enters LACP_DISABLED only from PORT_DISABLED: a
+		 * port losing LACP_Enabled while up keeps its Receive state,
+		 * but the Periodic machine stops at once (Figure 6-19). */
+		FUZZ_ASSERT(p->periodic == LACP_PERIODIC_NO_PERIODIC);
+	}
+	if (mux_attached(p->mux))
+		FUZZ_ASSERT(p->selected == LACP_SELECTED);
+	if (p->mux == LACP_MUX_WAITING)
+		FUZZ_ASSERT(p->selected != LACP_UNSELECTED);
+	if (mux_collecting(p->mux))
+		FUZZ_ASSERT(p->partner.state & LACP_STATE_SYNC);
+	if (p->mux != LACP_MUX_DETACHED)
+		FUZZ_ASSERT(p->aggregator != 0);
+	if (!fp->wrote_actor) {
+		FUZZ_ASSERTF(!!(a & LACP_STATE_SYNC) == mux_attached(p->mux),
+			     "port %d/%d: state %02x in mux %s", fp->sys, fp->idx, a,
+			     lacp_mux_state_name[p->mux]);
+		FUZZ_ASSERT(!!(a & LACP_STATE_COLLECTING) == mux_collecting(p->mux));
+		FUZZ_ASSERT(!!(a & LACP_STATE_DISTRIBUTING) == mux_distributing(p->mux));
+		FUZZ_ASSERT(!!(a & LACP_STATE_ACTIVITY) == p->config.active);
+		FUZZ_ASSERT(!!(a & LACP_STATE_TIMEOUT) == p->config.short_timeout);
+		FUZZ_ASSERT(!!(a & LACP_STATE_AGGREGATION) == p->config.aggregatable);
+		if (p->rx == LACP_RX_EXPIRED)
+			FUZZ_ASSERT(a & LACP_STATE_EXPIRED);
+		if (p->rx == LACP_RX_CURRENT || p->rx == LACP_RX_DEFAULTED ||
+		    p->rx == LACP_RX_LACP_DISABLED)
+			FUZZ_ASSERT(!(a & LACP_STATE_EXPIRED));
+		if (p->rx == LACP_RX_CURRENT)
+			FUZZ_ASSERT(!(a & LACP_STATE_DEFAULTED));
+		if (p->rx == LACP_RX_DEFAULTED || p->rx == LACP_RX_LACP_DISABLED)
+			FUZZ_ASSERT(a & LACP_STATE_DEFAULTED);
+	}
+	if (lacp_timer_armed(&p->timer))
+		FUZZ_ASSERT(p->timer.due >= p->system->now);
+	note_eligibility(fp, now);
+	if (fp->eligible) {
+		lacp_time_t since = fp->last_tx > fp->eligible_since ? fp->last_tx
+								    : fp->eligible_since;
+
+		FUZZ_ASSERTF(now - since <= silence_bound(p),
+			     "port %d/%d silent for %lld us (rx %s periodic %s partner %02x)",
+			     fp->sys, fp->idx, (long long)(now - since),
+			     lacp_rx_state_name[p->rx], lacp_periodic_state_name[p->periodic],
+			     p->partner.state);
+	}
+}
+
+/* Checks the aggregators of system S against its ports. */
+static void check_system(struct fuzz *f, int s)
+{
+	const struct lacp_system *sys = f->sys[s];
+
+	for (size_t i = 0; i < sys->n_aggs; i++) {
+		const struct lacp_aggregator *ag = sys->aggs[i];
+		unsigned n = 0, sel = 0;
+
+		FUZZ_ASSERT(ag->id != 0);
+		for (size_t j = 0; j < i; j++)
+			FUZZ_ASSERT(sys->aggs[j]->id != ag->id);
+		for (int k = 0; k < MAXP; k++) {
+			const struct fport *fp = &f->ports[s][k];
+
+			if (!live(fp) || fp->p->aggregator != ag->id)
+				continue;
+			n++;
+			sel += fp->p->selected == LACP_SELECTED;
+		}
+		FUZZ_ASSERTF(ag->n_ports == n, "aggregator %u: %u ports, %u use it", ag->id,
+			     ag->n_ports, n);
+		FUZZ_ASSERT(ag->n_selected == sel);
+		FUZZ_ASSERT(ag->n_ports > 0);
+		if (sys->max_ports)
+			FUZZ_ASSERT(ag->n_selected <= sys->max_ports);
+	}
+	for (int k = 0; k < MAXP; k++) {
+		const struct fport *fp = &f->ports[s][k];
+
+		if (live(fp) && fp->p->aggregator)
+			FUZZ_ASSERT(lacp_system_aggregator(sys, fp->p->aggregator) != NULL);
+	}
+}
+
+static void check_all(struct fuzz *f)
+{
+	for (int s = 0; s < NSYS; s++) {
+		for (int k = 0; k < MAXP; k++)
+			if (live(&f->ports[s][k]))
+				check_port(f, &f->ports[s][k]);
+		check_system(f, s);
+	}
+}
+
+/* ---- driving the ports */
+
+static struct fport *other_port(struct fuzz *f, struct fport *fp, uint8_t pick)
+{
+	struct fport *o = &f->ports[pick % NSYS][(pick / NSYS) % MAXP];
+
+	(void)fp;
+	return o;
+}
+
+/* Hands a frame to FP's port, counting it when the port exists. */
+static int feed(struct fuzz *f, struct fport *fp, const uint8_t *pdu, size_t len)
+{
+	if (!live(fp))
+		return -1;
+	fp->fed++;
+	f->delivered++;
+	return lacp_port_rx(fp->p, pdu, len, f->vc.now);
+}
+
+static void deliver(void *ctx, const uint8_t *frame, size_t len, lacp_time_t now)
+{
+	struct fport *fp = ctx;
+
+	FUZZ_ASSERT(now == fp->f->vc.now);
+	feed(fp->f, fp, frame, len);
+}
+
+static void carrier(void *ctx, bool up, lacp_time_t now)
+{
+	struct fport *fp = ctx;
+
+	if (!live(fp))
+		return;
+	lacp_port_set_enabled(fp->p, up, now);
+	note_eligibility(fp, now);
+}
+
+static void default_config(struct lacp_port_config *c, const struct fport *fp, uint8_t bits)
+{
+	lacp_port_config_default(c);
+	c->active = !(bits & 1);
+	c->short_timeout = !(bits & 2);
+	c->aggregatable = !(bits & 4);
+	c->independent_control = bits & 8;
+	c->key = (uint16_t)(1 + ((bits >> 4) & 1));
+	c->timing = timings[(bits >> 5) % (sizeof(timings) / sizeof(timings[0]))];
+	c->port_number = (uint16_t)(fp->idx + 1);
+}
+
+static void port_create(struct fuzz *f, struct fport *fp, uint8_t bits)
+{
+	struct lacp_port_config c;
+	struct lacp_port *p = NULL;
+
+	default_config(&c, fp, bits);
+	fp->fed = 0;
+	fp->wrote_actor = false;
+	fp->hist_n = fp->hist_head = 0;
+	fp->last_tx = f->vc.now;
+	fp->eligible = false;
+	fp->pending = RE_NONE;
+	/* lacp_port_new() stores the port before any callback runs. */
+	fp->p = NULL;
+	FUZZ_ASSERT(lacp_port_new(f->sys[fp->sys], &c, &ops, fp, f->vc.now, &fp->p) == 0);
+	p = fp->p;
+	FUZZ_ASSERT(p != NULL);
+	if (!fp->w || !lacp_wire_is_cut(fp->w))
+		lacp_port_set_enabled(fp->p, true, f->vc.now);
+	note_eligibility(fp, f->vc.now);
+}
+
+static void port_free(struct fport *fp)
+{
+	struct lacp_port *p = fp->p;
+
+	if (!p)
+		return;
+	fp->p = NULL;
+	fp->eligible = false;
+	lacp_port_free(p);
+}
+
+/* A well-formed LACPDU from the input, from someone plausible. */
+static void build_lacpdu(struct fuzz *f, struct fport *fp, uint8_t *buf)
+{
+	struct fuzz_in *in = f->in;
+	struct lacp_lacpdu pdu = {0};
+	uint8_t who = fuzz_u8(in);
+
+	pdu.version = (who & 0x80) ? fuzz_u8(in) : 1;
+	switch (who & 3) {
+	case 0: /* the other system */
+		memcpy(pdu.actor.system, sys_id[1 - fp->sys], 6);
+		pdu.actor.system_priority = f->sys[1 - fp->sys]->priority;
+		break;
+	case 1: /* this very system: a loop */
+		memcpy(pdu.actor.system, f->sys[fp->sys]->id, 6);
+		pdu.actor.system_priority = f->sys[fp->sys]->priority;
+		break;
+	default: {
+		size_t got;
+		const uint8_t *s = fuzz_bytes(in, 6, &got);
+
+		memcpy(pdu.actor.system, s, got);
+		pdu.actor.system_priority = fuzz_u16(in);
+	}
+	}
+	pdu.actor.key = (uint16_t)(1 + ((who >> 2) & 1));
+	pdu.actor.port = (uint16_t)(1 + ((who >> 3) & 3));
+	pdu.actor.port_priority = 32768;
+	pdu.actor.state = fuzz_u8(in);
+	if (who & 0x20) {
+		/* Echo what this port advertises, so it can get in sync. */
+		struct lacp_lacpdu mine;
+
+		lacp_port_build_lacpdu(fp->p, &mine);
+		pdu.partner = mine.actor;
+	} else {
+		pdu.partner.state = fuzz_u8(in);
+		pdu.partner.port = fuzz_u16(in);
+	}
+	pdu.collector_max_delay = fuzz_u16(in);
+	lacp_lacpdu_encode(&pdu, buf);
+}
+
+/* Feeds one frame to FP's port and checks it was counted by its class. */
+static void rx_checked(struct fuzz *f, struct fport *fp, const uint8_t *pdu, size_t len)
+{
+	struct lacp_port_counters before;
+	struct lacp_decoded d;
+	enum lacp_class cls = lacp_pdu_decode(pdu, len, &d);
+	uint64_t delivered = f->delivered;
+	bool dropped;
+	int rc;
+
+	if (!live(fp))
+		return;
+	before = fp->p->counters;
+	dropped = !fp->p->rx_enabled;
+	rc = feed(f, fp, pdu, len);
+	FUZZ_ASSERT(rc == (int)cls);
+	if (!live(fp) || f->delivered != delivered + 1)
+		return; /* a callback fed more frames or freed the port */
+	if (dropped) {
+		FUZZ_ASSERT(fp->p->counters.rx_dropped == before.rx_dropped + 1);
+		return;
+	}
+	switch (cls) {
+	case LACP_CLASS_LACPDU:
+		FUZZ_ASSERT(fp->p->counters.lacpdus_rx == before.lacpdus_rx + 1);
+		FUZZ_ASSERT(fp->p->counters.last_rx_time == f->vc.now);
+		break;
+	case LACP_CLASS_MARKER:
+		if (d.marker.response) {
+			FUZZ_ASSERT(fp->p->counters.marker_responses_rx ==
+				    before.marker_responses_rx + 1);
+		} else {
+			FUZZ_ASSERT(fp->p->counters.markers_rx == before.markers_rx + 1);
+			/* 6.5.4.2: answered at once unless stopped. */
+			if (fp->p->tx_enabled)
+				FUZZ_ASSERT(fp->p->counters.marker_responses_tx ==
+					    before.marker_responses_tx + 1);
+		}
+		break;
+	case LACP_CLASS_UNKNOWN:
+		FUZZ_ASSERT(fp->p->counters.unknown_rx == before.unknown_rx + 1);
+		break;
+	default:
+		FUZZ_ASSERT(fp->p->counters.illegal_rx == before.illegal_rx + 1);
+		break;
+	}
+}
+
+/* Runs the action armed on FP from inside its event callback. */
+static void reenter(struct fuzz *f, struct fport *fp)
+{
+	enum reentry what = fp->pending;
+	uint8_t arg = fp->pending_arg;
+	struct fport *o = other_port(f, fp, arg);
+	lacp_time_t now = f->vc.now;
+
+	fp->pending = RE_NONE;
+	switch (what) {
+	case RE_NONE:
+	case RE_COUNT:
+		break;
+	case RE_FREE_SELF:
+		port_free(fp);
+		break;
+	case RE_TOGGLE_OTHER:
+		if (live(o))
+			lacp_port_set_enabled(o->p, !o->p->port_enabled, now);
+		break;
+	case RE_WRITE_PARTNER:
+		if (live(fp))
+			lacp_port_write_partner_state(fp->p, arg, now);
+		break;
+	case RE_RX_OTHER: {
+		uint8_t buf[LACP_PDU_LEN];
+		struct lacp_lacpdu pdu = {0};
+
+		if (!live(o))
+			break;
+		pdu.version = 1;
+		memcpy(pdu.actor.system, sys_id[1 - o->sys], 6);
+		pdu.actor.system_priority = 32768;
+		pdu.actor.key = 1;
+		pdu.actor.port = (uint16_t)(o->idx + 1);
+		pdu.actor.state = arg;
+		lacp_lacpdu_encode(&pdu, buf);
+		feed(f, o, buf, sizeof(buf));
+		break;
+	}
+	case RE_HOST_PDU: {
+		struct lacp_marker m = {.version = 1, .port = arg, .transaction = arg};
+		uint8_t buf[LACP_PDU_LEN];
+
+		if (!live(fp))
+			break;
+		lacp_marker_encode(&m, buf);
+		lacp_port_transmit_pdu(fp->p, buf, sizeof(buf), now);
+		break;
+	}
+	case RE_FREE_OTHER:
+		port_free(o);
+		break;
+	case RE_CONFIG:
+		if (live(fp)) {
+			struct lacp_port_config c = fp->p->config;
+
+			c.active = !c.active;
+			c.key = (uint16_t)(1 + (arg & 1));
+			FUZZ_ASSERT(lacp_port_set_config(fp->p, &c, now) == 0);
+		}
+		break;
+	case RE_MAX_PORTS:
+		lacp_system_set_max_ports(f->sys[fp->sys], arg % 3, now);
+		break;
+	case RE_NEW_PORT:
+		if (!live(o))
+			port_create(f, o, arg);
+		break;
+	case RE_CUT:
+		if (fp->w) {
+			if (lacp_wire_is_cut(fp->w))
+				lacp_wire_restore(fp->w, now);
+			else
+				lacp_wire_cut(fp->w, now);
+		}
+		break;
+	}
+}
+
+static void on_event(void *ctx, struct lacp_port *p, const struct lacp_event *ev)
+{
+	struct fport *fp = ctx;
+
+	FUZZ_ASSERT(fp->p == p);
+	FUZZ_ASSERT(ev->type < LACP_EV_COUNT);
+	if (ev->type == LACP_EV_TRANSITION) {
+		FUZZ_ASSERT(ev->machine < LACP_M_COUNT);
+		FUZZ_ASSERT(lacp_machine_state_name(ev->machine, ev->to) != NULL);
+		FUZZ_ASSERT(ev->from == LACP_STATE_BEGIN ||
+			    lacp_machine_state_name(ev->machine, ev->from) != NULL);
+	}
+	if (ev->type == LACP_EV_RX)
+		FUZZ_ASSERT(ev->decoded != NULL || ev->len == 0);
+	note_eligibility(fp, ev->time);
+	if (fp->pending != RE_NONE)
+		reenter(fp->f, fp);
+}
+
+/* Advances the clock by DELTA, within the input's time budget. */
+static void advance(struct fuzz *f, lacp_time_t start, lacp_time_t delta)
+{
+	if (f->vc.now + delta > start + MAX_SPAN)
+		delta = start + MAX_SPAN - f->vc.now;
+	if (delta <= 0)
+		return;
+	lacp_vclock_advance(&f->vc, f->q, delta);
+	/* Nothing is left due: every deadline passed has been run. */
+	FUZZ_ASSERT(lacp_timerq_next(f->q) > f->vc.now);
+}
+
+static void op_config(struct fuzz *f, struct fport *fp)
+{
+	struct fuzz_in *in = f->in;
+	struct lacp_port_config c = fp->p->config;
+	uint8_t what = fuzz_u8(in), v = fuzz_u8(in);
+
+	switch (what % 13) {
+	case 0: c.active = v & 1; break;
+	case 1: c.short_timeout = v & 1; break;
+	case 2: c.aggregatable = v & 1; break;
+	case 3: c.lacp_enabled = v & 1; break;
+	case 4: c.key = v % 4; break;
+	case 5: c.port_priority = (uint16_t)(v << 8); break;
+	case 6: c.port_number = v % 6; break;
+	case 7: c.independent_control = v & 1; break;
+	case 8: c.collector_max_delay = v; break;
+	case 9: c.timing.tx_limit = v % 20; break;
+	case 10: c.tx_limit_bypass = v & 1; break;
+	case 11: {
+		unsigned limit = c.timing.tx_limit;
+
+		c.timing = timings[v % (sizeof(timings) / sizeof(timings[0]))];
+		c.timing.tx_limit = limit;
+		break;
+	}
+	case 12:
+		c.partner_admin.state = v;
+		c.partner_admin.key = fuzz_u8(in) % 3;
+		c.partner_admin.port = fuzz_u8(in) % 3;
+		if (v & 1)
+			memcpy(c.partner_admin.system, sys_id[1 - fp->sys], 6);
+		break;
+	}
+	FUZZ_ASSERT(lacp_port_set_config(fp->p, &c, f->vc.now) == 0);
+	/* The periods may have changed: the silence bound starts over. */
+	fp->eligible_since = f->vc.now;
+}
+
+static void op_override(struct fuzz *f, struct fport *fp)
+{
+	struct fuzz_in *in = f->in;
+	struct lacp_tx_override o = {0};
+
+	o.fields = fuzz_u16(in) & 0x3fff;
+	o.pdu.version = (uint8_t)(1 + fuzz_u8(in) % 3);
+	o.pdu.actor.state = fuzz_u8(in);
+	o.pdu.actor.key = fuzz_u8(in);
+	o.pdu.actor.port = fuzz_u8(in);
+	o.pdu.partner.state = fuzz_u8(in);
+	o.pdu.partner.port = fuzz_u8(in);
+	o.pdu.collector_max_delay = fuzz_u16(in);
+	lacp_port_set_tx_override(fp->p, (o.fields || fuzz_bool(in)) ? &o : NULL);
+	lacp_port_run(fp->p, f->vc.now);
+}
+
+static void op_wire(struct fuzz *f, struct fport *fp)
+{
+	uint8_t v = fuzz_u8(f->in);
+
+	if (!fp->w)
+		return;
+	switch (v % 4) {
+	case 0: lacp_wire_cut(fp->w, f->vc.now); break;
+	case 1: lacp_wire_restore(fp->w, f->vc.now); break;
+	case 2: FUZZ_ASSERT(lacp_wire_set_delay(fp->w, LACP_MS(v % 50)) == 0); break;
+	case 3: FUZZ_ASSERT(lacp_wire_set_loss(fp->w, (v >> 2) % 4 ? 0.0 : 30.0) == 0); break;
+	}
+	for (int s = 0; s < NSYS; s++)
+		for (int k = 0; k < MAXP; k++)
+			note_eligibility(&f->ports[s][k], f->vc.now);
+}
+
+static void op_system(struct fuzz *f, struct fport *fp)
+{
+	uint8_t v = fuzz_u8(f->in);
+	struct lacp_system *sys = f->sys[fp->sys];
+
+	switch (v % 3) {
+	case 0: {
+		uint8_t id[6];
+
+		memcpy(id, sys_id[fp->sys], 6);
+		id[5] ^= (uint8_t)((v >> 2) & 1); /* back and forth between two ids */
+		lacp_system_set_id(sys, id, f->vc.now);
+		break;
+	}
+	case 1: lacp_system_set_priority(sys, (uint16_t)((v >> 2) << 10), f->vc.now); break;
+	case 2: lacp_system_set_max_ports(sys, (v >> 2) % 4, f->vc.now); break;
+	}
+}
+
+static const char *const op_name[] = {
+	"advance-ms", "advance-s", "rx-raw", "rx-lacpdu", "rx-marker", "enable", "config",
+	"wire", "write-actor", "write-partner", "force", "tx-enable", "rx-enable", "override",
+	"host-pdu", "system", "free", "new", "reenter", "counters-reset", "run", "rx-echo",
+};
+
+static void run_op(struct fuzz *f, lacp_time_t start)
+{
+	struct fuzz_in *in = f->in;
+	uint8_t op = fuzz_u8(in), target = fuzz_u8(in);
+	struct fport *fp = &f->ports[target % NSYS][(target / NSYS) % MAXP];
+	lacp_time_t now = f->vc.now;
+
+	if (fp->idx >= f->n_ports)
+		fp = &f->ports[fp->sys][0];
+	op %= 22;
+	if (f->trace)
+		fprintf(stderr, "%10.3f ms  %s port %d/%d, args at %zu\n", (double)now / 1000,
+			op_name[op], fp->sys, fp->idx, in->pos);
+	/* Operations on a port that is gone: only bringing it back. */
+	if (!live(fp) && op != 0 && op != 1 && op != 17)
+		return;
+	switch (op) {
+	case 0: advance(f, start, LACP_MS(fuzz_u16(in) % 4000)); break;
+	case 1: advance(f, start, LACP_SEC(fuzz_u8(in))); break;
+	case 2: {
+		size_t got, n = fuzz_u8(in);
+		const uint8_t *raw = fuzz_bytes(in, n, &got);
+		uint8_t *copy = malloc(got ? got : 1);
+
+		if (!copy)
+			abort();
+		memcpy(copy, raw, got);
+		rx_checked(f, fp, copy, got);
+		free(copy);
+		break;
+	}
+	case 3: {
+		uint8_t buf[LACP_PDU_LEN];
+
+		build_lacpdu(f, fp, buf);
+		rx_checked(f, fp, buf, sizeof(buf));
+		break;
+	}
+	case 4: {
+		struct lacp_marker m = {0};
+		uint8_t buf[LACP_PDU_LEN];
+
+		m.version = 1;
+		m.response = fuzz_bool(in);
+		m.port = fuzz_u16(in);
+		m.transaction = fuzz_u32(in);
+		memcpy(m.system, sys_id[1 - fp->sys], 6);
+		lacp_marker_encode(&m, buf);
+		rx_checked(f, fp, buf, sizeof(buf));
+		break;
+	}
+	case 5: lacp_port_set_enabled(fp->p, fuzz_bool(in), now); break;
+	case 6: op_config(f, fp); break;
+	case 7: op_wire(f, fp); break;
+	case 8:
+		fp->wrote_actor = true;
+		lacp_port_write_actor_state(fp->p, fuzz_u8(in), now);
+		break;
+	case 9: lacp_port_write_partner_state(fp->p, fuzz_u8(in), now); break;
+	case 10: {
+		uint8_t mask = fuzz_u8(in);
+
+		lacp_port_force_actor_state(fp->p, mask, fuzz_u8(in), now);
+		break;
+	}
+	case 11: lacp_port_set_tx_enabled(fp->p, fuzz_bool(in), now); break;
+	case 12:
+		lacp_port_set_rx_enabled(fp->p, fuzz_bool(in));
+		lacp_port_run(fp->p, now);
+		break;
+	case 13: op_override(f, fp); break;
+	case 14: {
+		size_t got, n = 1 + fuzz_u8(in) % 130;
+		const uint8_t *raw = fuzz_bytes(in, n, &got);
+		uint8_t buf[131];
+
+		memset(buf, 0, sizeof(buf));
+		memcpy(buf, raw, got);
+		if (buf[0] == LACP_SUBTYPE_LACP)
+			buf[0] = LACP_SUBTYPE_MARKER;
+		(void)lacp_port_transmit_pdu(fp->p, buf, n, now);
+		break;
+	}
+	case 15: op_system(f, fp); break;
+	case 16: port_free(fp); break;
+	case 17:
+		if (!live(fp))
+			port_create(f, fp, fuzz_u8(in));
+		break;
+	case 18:
+		fp->pending = (enum reentry)(fuzz_u8(in) % RE_COUNT);
+		fp->pending_arg = fuzz_u8(in);
+		break;
+	case 19:
+		lacp_port_counters_reset(fp->p);
+		fp->fed = 0;
+		break;
+	case 20: lacp_port_run(fp->p, now); break;
+	case 21: {
+		uint8_t buf[LACP_PDU_LEN];
+		struct lacp_lacpdu built;
+
+		/* What the port would send, looped straight back to it. */
+		lacp_port_build_lacpdu(fp->p, &built);
+		lacp_lacpdu_encode(&built, buf);
+		rx_checked(f, fp, buf, sizeof(buf));
+		break;
+	}
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct fuzz *f = calloc(1, sizeof(*f));
+	struct fuzz_in in;
+	uint8_t setup;
+	lacp_time_t start;
+	bool loop;
+
+	if (!f)
+		abort();
+	fuzz_in_init(&in, data, size);
+	f->in = &in;
+	f->trace = getenv("FUZZ_TRACE") != NULL;
+	f->q = lacp_timerq_new();
+	FUZZ_ASSERT(f->q != NULL);
+	setup = fuzz_u8(&in);
+	f->n_ports = 1 + (setup & 3);
+	loop = (setup & 4) && f->n_ports >= 2;
+	for (int s = 0; s < NSYS; s++) {
+		f->sys[s] = lacp_system_new(sys_id[s], 32768, f->q);
+		FUZZ_ASSERT(f->sys[s] != NULL);
+		for (int k = 0; k < MAXP; k++) {
+			f->ports[s][k].f = f;
+			f->ports[s][k].sys = s;
+			f->ports[s][k].idx = k;
+		}
+	}
+	/* Cables first, so that ports come up with their carrier. */
+	for (int k = 0; k < f->n_ports; k++) {
+		struct fport *a = &f->ports[0][k], *b;
+		struct lacp_wire *w;
+
+		if (loop && (k & 1))
+			continue;
+		if (loop && k + 1 >= f->n_ports)
+			break;
+		b = loop ? &f->ports[0][k + 1] : &f->ports[1][k];
+		w = lacp_wire_new(f->q);
+		FUZZ_ASSERT(w != NULL);
+		f->wires[f->n_wires++] = w;
+		a->w = w;
+		a->end = 0;
+		b->w = w;
+		b->end = 1;
+		lacp_wire_attach(w, 0, deliver, a);
+		lacp_wire_attach(w, 1, deliver, b);
+		lacp_wire_set_carrier_cb(w, 0, carrier);
+		lacp_wire_set_carrier_cb(w, 1, carrier);
+	}
+	for (int s = 0; s < NSYS; s++)
+		for (int k = 0; k < f->n_ports; k++)
+			port_create(f, &f->ports[s][k], fuzz_u8(&in));
+	check_all(f);
+
+	start = f->vc.now;
+	for (int i = 0; i < MAX_OPS && fuzz_left(&in); i++) {
+		run_op(f, start);
+		check_all(f);
+	}
+	/* Let what the last operation started play out, then check again. */
+	lacp_vclock_advance(&f->vc, f->q, LACP_SEC(5));
+	FUZZ_ASSERT(lacp_timerq_next(f->q) > f->vc.now);
+	check_all(f);
+
+	for (int s = 0; s < NSYS; s++)
+		lacp_system_free(f->sys[s]);
+	for (int i = 0; i < f->n_wires; i++)
+		lacp_wire_free(f->wires[i]);
+	lacp_timerq_free(f->q);
+	free(f);
+	return 0;
+}

@@ -1162,7 +1162,7 @@ static int port_wait(struct tcl_port *tp, Tcl_Interp *interp, int objc, Tcl_Obj 
 	struct waiter w, **pp;
 	lacp_time_t deadline, next;
 	long timeout = -1;
-	bool timed_out = false, gone = false;
+	bool timed_out = false, gone = false, aborted = false;
 	Tcl_TimerToken timer = NULL;
 	int idx, rc;
 
@@ -1230,6 +1230,13 @@ static int port_wait(struct tcl_port *tp, Tcl_Interp *interp, int objc, Tcl_Obj 
 			}
 			if (!tp->deleted)
 				check_waiters(tp);
+			/* A script interrupted from outside (interp cancel, a time
+			 * limit as lacpctld -t sets) ends its wait too. */
+			if (Tcl_Canceled(interp, TCL_LEAVE_ERR_MSG) == TCL_ERROR ||
+			    Tcl_LimitCheck(interp) == TCL_ERROR) {
+				aborted = true;
+				break;
+			}
 		}
 		if (timer != NULL)
 			Tcl_DeleteTimerHandler(timer);
@@ -1242,6 +1249,8 @@ static int port_wait(struct tcl_port *tp, Tcl_Interp *interp, int objc, Tcl_Obj 
 	gone = tp->deleted;
 	Tcl_Release(tp);
 	lacp_cond_free(w.cond);
+	if (aborted)
+		return TCL_ERROR;
 	if (gone)
 		return lacp_tcl_error(interp, "LACP LOOKUP PORT",
 				      "port was destroyed while waiting");

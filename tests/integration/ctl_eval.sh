@@ -4,7 +4,7 @@
 # to send a script, and state that persists across clients while two
 # ports keep negotiating on a wire between them.
 
-. "$(dirname "$0")/ctl_lib.sh"
+. "$(dirname "$0")/lib/ctl.sh"
 
 ctl_start eval
 

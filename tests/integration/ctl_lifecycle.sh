@@ -4,7 +4,7 @@
 # sockets, clean stops (SIGTERM, SIGINT, lacpctlc --shutdown, exit) even
 # with a script blocked in a wait, log reopening, the systemd unit.
 
-. "$(dirname "$0")/ctl_lib.sh"
+. "$(dirname "$0")/lib/ctl.sh"
 
 ports='lacp::clock mode real; lacp::wire create w
 	lacp::port create a -wire w -system 02:00:00:00:00:0a -wait-while 100

@@ -4,7 +4,7 @@
 # event loop, caught or not) fails with an error within the bound, and
 # the daemon and its state carry on.
 
-. "$(dirname "$0")/ctl_lib.sh"
+. "$(dirname "$0")/lib/ctl.sh"
 
 ctl_start limit -t 1
 

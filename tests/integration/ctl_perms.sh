@@ -5,7 +5,7 @@
 # outside the group is refused (and logged) even when the socket's mode
 # would let it connect.
 
-. "$(dirname "$0")/ctl_lib.sh"
+. "$(dirname "$0")/lib/ctl.sh"
 
 skip_unless_root "changing users and groups"
 command -v setpriv >/dev/null || { echo "SKIP: setpriv (util-linux) is missing"; exit 77; }

@@ -3,7 +3,7 @@
 # lacpctld with plain socat and netcat clients: readable text, errors as
 # "error: MESSAGE", empty connections, and framed requests by hand.
 
-. "$(dirname "$0")/ctl_lib.sh"
+. "$(dirname "$0")/lib/ctl.sh"
 
 command -v socat >/dev/null || { echo "SKIP: socat is not installed"; exit 77; }
 

@@ -3,7 +3,7 @@
 # lacpctlc --status: every port as a text table, as JSON and as indented
 # JSON (checked with python3 -m json.tool), with or without ports.
 
-. "$(dirname "$0")/ctl_lib.sh"
+. "$(dirname "$0")/lib/ctl.sh"
 
 ctl_start status
 

@@ -5,7 +5,7 @@
 # output, the script size limit. Prints the median round trip of 200
 # sequential lacpctlc calls.
 
-. "$(dirname "$0")/ctl_lib.sh"
+. "$(dirname "$0")/lib/ctl.sh"
 
 ctl_start stress -v
 

@@ -145,6 +145,7 @@ const char *lacp_tcl_log_port_label(const struct tcl_port *tp);
  * (lacp::log, lacp::unix), called by lacp_tcl_port_register. */
 int lacp_tcl_rules_register(Tcl_Interp *interp, struct lacp_tcl_state *st);
 int lacp_tcl_log_register(Tcl_Interp *interp, struct lacp_tcl_state *st);
+int lacp_tcl_unix_register(Tcl_Interp *interp, struct lacp_tcl_state *st);
 
 /* The inject rules of a port (tcl_rules.c): `NAME when|inject|rules ...`
  * (objv[1] says which), evaluation on every core event, and cleanup. */

@@ -1199,5 +1199,7 @@ int lacp_tcl_rules_cmd(struct tcl_port *tp, Tcl_Interp *interp, int objc, Tcl_Ob
 
 int lacp_tcl_rules_register(Tcl_Interp *interp, struct lacp_tcl_state *st)
 {
-	return lacp_tcl_log_register(interp, st);
+	if (lacp_tcl_log_register(interp, st) != TCL_OK)
+		return TCL_ERROR;
+	return lacp_tcl_unix_register(interp, st);
 }

@@ -591,5 +591,9 @@ int lacp_inject_parse(const char *text, struct lacp_inject *out, struct lacp_con
 	if (has_a && has_p)
 		c->nodes[c->n++] = (struct node){OP_AND, 0, 0};
 	out->cond = c;
+	out->match_actor = has_a;
+	out->match_partner = has_p;
+	out->actor_match = a;
+	out->partner_match = p;
 	return 0;
 }

@@ -68,6 +68,8 @@ bool lacp_cond_uses_received(const struct lacp_cond *c);
  */
 struct lacp_inject {
 	struct lacp_cond *cond; /* always true when the condition is empty */
+	bool match_actor, match_partner; /* what COND tests, for reports */
+	uint8_t actor_match, partner_match;
 	bool set_actor, set_partner;
 	uint8_t actor, partner;   /* the targets */
 	bool partner_first;       /* P: was written before A: on the right */

@@ -1197,8 +1197,51 @@ int lacp_tcl_rules_cmd(struct tcl_port *tp, Tcl_Interp *interp, int objc, Tcl_Ob
 	return rules_list(tp, interp, objc, objv);
 }
 
+/*
+ * lacp::inject parse RULE -> {condition {A STATE P STATE} target {...}}:
+ * what `NAME inject RULE` would do, without a port (the lacpd command line
+ * checks every rule before it opens an interface). Roles not given are
+ * left out; an empty condition is an empty dict.
+ */
+static int inject_cmd(ClientData cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
+{
+	struct lacp_cond_error err;
+	struct lacp_inject in;
+	Tcl_Obj *cond, *target, *d;
+	int rc;
+
+	(void)cd;
+	if (objc != 3 || strcmp(Tcl_GetString(objv[1]), "parse") != 0)
+		return lacp_tcl_wrong_args(interp, 1, objv, "parse \"COND -> TARGET\"");
+	rc = lacp_inject_parse(Tcl_GetString(objv[2]), &in, &err);
+	if (rc == -ENOMEM)
+		return lacp_tcl_error(interp, "LACP NOMEM", "out of memory");
+	if (rc != 0)
+		return rule_error(interp, err.kind, Tcl_NewStringObj(err.message, -1));
+	cond = Tcl_NewDictObj();
+	if (in.match_actor)
+		Tcl_DictObjPut(NULL, cond, Tcl_NewStringObj("A", 1),
+			       lacp_tcl_state_obj(in.actor_match));
+	if (in.match_partner)
+		Tcl_DictObjPut(NULL, cond, Tcl_NewStringObj("P", 1),
+			       lacp_tcl_state_obj(in.partner_match));
+	target = Tcl_NewDictObj();
+	if (in.set_actor)
+		Tcl_DictObjPut(NULL, target, Tcl_NewStringObj("A", 1), lacp_tcl_state_obj(in.actor));
+	if (in.set_partner)
+		Tcl_DictObjPut(NULL, target, Tcl_NewStringObj("P", 1),
+			       lacp_tcl_state_obj(in.partner));
+	lacp_cond_free(in.cond);
+	d = Tcl_NewDictObj();
+	Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("condition", -1), cond);
+	Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("target", -1), target);
+	Tcl_SetObjResult(interp, d);
+	return TCL_OK;
+}
+
 int lacp_tcl_rules_register(Tcl_Interp *interp, struct lacp_tcl_state *st)
 {
+	Tcl_CreateObjCommand(interp, "::lacp::inject", inject_cmd, st, NULL);
 	if (lacp_tcl_log_register(interp, st) != TCL_OK)
 		return TCL_ERROR;
 	return lacp_tcl_unix_register(interp, st);

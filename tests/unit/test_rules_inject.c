@@ -42,6 +42,9 @@ int main(void)
 	/* the README's examples, verbatim */
 	CHECK_INT(lacp_inject_parse("A:ATG|P:AT -> A:AT", &in, &err), 0);
 	CHECK(in.set_actor && !in.set_partner);
+	CHECK(in.match_actor && in.match_partner);
+	CHECK_INT(in.actor_match, 0x07);
+	CHECK_INT(in.partner_match, 0x03);
 	CHECK_INT(in.actor, 0x03);
 	v = view(0x07, 0x03);
 	CHECK(lacp_cond_eval(in.cond, &v));
@@ -76,6 +79,7 @@ int main(void)
 
 	/* an empty condition always holds */
 	CHECK_INT(lacp_inject_parse("-> A:AT", &in, &err), 0);
+	CHECK(!in.match_actor && !in.match_partner);
 	v = view(0, 0);
 	CHECK(lacp_cond_eval(in.cond, &v));
 	lacp_cond_free(in.cond);

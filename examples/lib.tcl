@@ -22,6 +22,7 @@ namespace eval ::ex {
     variable ifOf {}        ;# port -> interface
     variable rx {}          ;# port -> {{time pdu} ...} LACPDUs from the DUT
     variable tx {}          ;# port -> {time ...} our LACPDUs
+    variable txState {}     ;# port -> {{time actor-state} ...} the same, with our state
     variable markers {}     ;# port -> {{time pdu} ...} Marker PDUs from the DUT
     variable hooks {}       ;# scripts called as SCRIPT PORT TIME PDU on every received PDU
     variable failures {}
@@ -107,6 +108,7 @@ namespace eval ::ex {
         variable ifOf {}
         variable rx {}
         variable tx {}
+        variable txState {}
         variable markers {}
         set common [list -rate [opt -rate] -key [opt -key] -wait-while [opt -wait-while]]
         if {[opt -netns] ne {}} {lappend common -netns [opt -netns]}
@@ -126,6 +128,7 @@ namespace eval ::ex {
             dict set ifOf $p $if
             dict set rx $p {}
             dict set tx $p {}
+            dict set txState $p {}
             dict set markers $p {}
             $p on rx [list ::ex::Rx]
             $p on tx [list ::ex::Tx]
@@ -149,8 +152,28 @@ namespace eval ::ex {
 
     proc Tx {p e} {
         variable tx
+        variable txState
         if {[dict exists $e pdu class] && [dict get $e pdu class] eq "lacpdu"} {
             dict lappend tx $p [dict get $e time]
+            dict lappend txState $p [list [dict get $e time] [dict get $e pdu actor state]]
+        }
+    }
+
+    # Waits until port P has sent, after time SINCE, a LACPDU whose actor
+    # state satisfies TEST (an expression on $state); returns its time, or
+    # {} after MS. A change can wait for up to a second to leave: 802.1AX
+    # allows 3 LACPDUs per fast periodic time.
+    proc sent_when {p since test ms} {
+        variable txState
+        set deadline [expr {[clock milliseconds] + $ms}]
+        while 1 {
+            foreach r [dict get $txState $p] {
+                lassign $r t state
+                if {$t > $since && [expr $test]} {return $t}
+            }
+            if {[clock milliseconds] >= $deadline} {return {}}
+            after 5 {set ::ex::tick 1}
+            vwait ::ex::tick
         }
     }
 

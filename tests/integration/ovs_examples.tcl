@@ -2,9 +2,10 @@
 # Every scenario script in examples/ run against Open vSwitch, as a user
 # would run it against a switch: `lacpsh examples/NAME.tcl -netns NS t1
 # t2`, a fresh switch each time. The verdict the script prints must be the
-# one OVS 3.1 deserves (it fails two on purpose: it has no Marker
-# Responder and no transmit limit), and OVS's own view is checked where
-# the wire cannot show it.
+# one OVS 3.1 deserves - FAIL where it departs from 802.1AX: it has no
+# Marker Responder, no transmit limit, and does not withdraw Collecting
+# and Distributing when its partner leaves Sync (sync_flap -strict) - and
+# OVS's own view is checked where the wire cannot show it.
 source [file join [file dirname [info script]] lib netns.tcl]
 source [file join [file dirname [info script]] lib ovs.tcl]
 package require lacp
@@ -93,6 +94,29 @@ ovs::run {
     }
     example passive_dut -ovs {-lacp active} -args {-silence 1500 -settle 3000} -expect FAIL -why "not passive"
 
+    example dut_timeout -after {
+        set st [ovs::stats $h]
+        t::check "dut_timeout: OVS counted one expiry and one default on d1, no expiry on d2" {
+            [dict get $st d1 link_expired] == 1 && [dict get $st d1 link_defaulted] == 1
+            && [dict get $st d2 link_expired] == 0
+        } {$st}
+        t::check "dut_timeout: d1 is back in the bond" {[dict get [ovs::bond $h] members d1 enabled]}
+    }
+
+    # -strict 1: OVS never withdraws Collecting/Distributing on the wire,
+    # it only disables the member inside the bond
+    example sync_flap -args {-flaps 2 -hold 1200 -strict 1} -expect FAIL -why "stopped collecting and distributing" \
+        -during {![dict get [ovs::bond $h] members d1 enabled]} -after {
+        t::check "sync_flap: the DUT saw each flap and recovered" {
+            [regexp -all {ok: flap \d: the DUT saw our Sync go} $out] == 2
+            && [regexp -all {ok: flap \d: recovered within} $out] == 2
+            && [string match "*ok: the other links stayed up*" $out]
+        }
+        t::check "sync_flap: OVS disabled d1 during the flaps and enabled it after" {
+            $::during && [dict get [ovs::bond $h] members d1 enabled] && [dict get [ovs::bond $h] members d2 enabled]
+        }
+    }
+
     example key_mismatch -during {![dict get [set b [ovs::bond $h]] members d1 enabled] || ![dict get $b members d2 enabled]} -after {
         t::check "key_mismatch: OVS disabled the mismatched member meanwhile, and enabled both at the end" {
             $::during && [dict get [ovs::bond $h] members d1 enabled] && [dict get [ovs::bond $h] members d2 enabled]
@@ -119,8 +143,13 @@ ovs::run {
         } {$st}
     }
 
-    example tx_rate -args {-duration 4000 -provoke 0}
-    example tx_rate -args {-duration 2500 -provoke 10} -expect FAIL -why "when provoked"
+    # steady state fine; provoked, OVS has no transmit limit
+    example tx_rate -args {-duration 3000 -provoke 10} -expect FAIL -why "when provoked" -after {
+        t::check "tx_rate: OVS's periodic interval is right on both links" {
+            [regexp -all {ok: t\d: mean interval} $out] == 2
+            && [regexp -all {ok: t\d: at most 3 LACPDUs in any second of the steady state} $out] == 2
+        }
+    }
 
     example identity_change -after {
         set v [ovs::show $h]

@@ -151,11 +151,16 @@ set code [catch {
 } msg opts]
 
 catch {lacp::trace stop}
+set gone [expr {[info exists h] && ![ovs::Alive [dict get [ovs::pids $h] ovs-vswitchd]]}]
+if {$code} {
+    if {$gone} {
+        puts "\ndemo stopped: ovs-vswitchd is gone (interrupted?)"
+    } else {
+        puts "\ndemo failed: $msg"
+        if {[info exists h]} {catch {puts [ovs::log $h]}}
+    }
+}
 foreach p [lacp::port names] {catch {$p destroy}}
 ovs::cleanup
-if {$code} {
-    puts "\ndemo failed: $msg"
-    if {[info exists h]} {catch {puts [ovs::log $h]}}
-    exit 1
-}
+if {$code} {exit 1}
 puts "\nCleaned up: ports destroyed, OVS stopped, namespaces removed."

@@ -26,7 +26,7 @@ bond::run {
     t::check "negotiated, both slaves active with states 63" {
         [p1 wait {mux is COLLECTING_DISTRIBUTING and partner has SCD} -timeout 8000]
         && [p2 wait {mux is COLLECTING_DISTRIBUTING and partner has SCD} -timeout 3000]
-        && [bond::until {[bond::all_up $g]} 3000]
+        && [bond::until {[bond::all_up $g 63]} 3000]
     } {[bond::tail $g]}
     set st0 [bond::stats $g]
 
@@ -77,7 +77,7 @@ bond::run {
     p1 when {after 0} then start-tx -once
     t::check "start-tx: $e0 comes back, both slaves active with states 63" {
         [p1 wait {mux is COLLECTING_DISTRIBUTING and partner has SCD} -timeout 5000]
-        && [bond::until {[bond::all_up $g]} 3000]
+        && [bond::until {[bond::all_up $g 63]} 3000]
     } {[bond::tail $g]}
     set took [expr {[clock milliseconds] - $t0}]
     t::check "within 3.5 s ($took ms)" {$took < 3500}

@@ -21,7 +21,7 @@ bond::run {
     t::check "negotiated, both slaves active with states 63" {
         [p1 wait {mux is COLLECTING_DISTRIBUTING and partner has SCD} -timeout 8000]
         && [p2 wait {mux is COLLECTING_DISTRIBUTING and partner has SCD} -timeout 3000]
-        && [bond::until {[bond::all_up $g]} 3000]
+        && [bond::until {[bond::all_up $g 63]} 3000]
     } {[bond::tail $g]}
     set failures [bond::slave $g $e0 link_failures]
 
@@ -56,7 +56,7 @@ bond::run {
     bond::set_link $g 0 up
     t::check "cable back: the guest's $e0 is up again" {[bond::until {[bond::slave $g $e0 mii] eq "up"} 2000]}
     set ok [expr {[p1 wait {mux is COLLECTING_DISTRIBUTING and partner has SCD} -timeout 6000]
-                  && [bond::until {[bond::all_up $g]} 3000]}]
+                  && [bond::until {[bond::all_up $g 63]} 3000]}]
     set took [expr {[clock milliseconds] - $t0}]
     t::check "both renegotiate, both slaves active with states 63 again ($took ms)" {$ok && $took < 5000} {[bond::tail $g]}
     t::check "one aggregator of two ports on both sides" {
@@ -78,6 +78,6 @@ bond::run {
     p1 link up
     t::check "our link up: both slaves active with states 63 again" {
         [p1 wait {mux is COLLECTING_DISTRIBUTING and partner has SCD} -timeout 6000]
-        && [bond::until {[bond::all_up $g]} 3000]
+        && [bond::until {[bond::all_up $g 63]} 3000]
     } {[bond::tail $g]}
 }

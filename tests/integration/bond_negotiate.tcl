@@ -77,7 +77,7 @@ bond::run {
     # ---- active / active
     bond::option $g lacp_active on
     t::check "both active: the guest says so and reports both slaves active in one aggregator, states 63" {
-        [bond::until {[bond::all_up $g]} 6000]
+        [bond::until {[bond::all_up $g 63]} 6000]
     } {[bond::tail $g]}
     t::check "both active: our ports collect and distribute, the guest in sync and active" {
         [both {mux is COLLECTING_DISTRIBUTING and partner is ATGSCD} 3000]

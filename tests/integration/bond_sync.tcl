@@ -19,7 +19,7 @@ bond::run {
     t::check "negotiated, both slaves active with states 63" {
         [p1 wait {mux is COLLECTING_DISTRIBUTING and partner has SCD} -timeout 8000]
         && [p2 wait {mux is COLLECTING_DISTRIBUTING and partner has SCD} -timeout 3000]
-        && [bond::until {[bond::all_up $g]} 3000]
+        && [bond::until {[bond::all_up $g 63]} 3000]
     } {[bond::tail $g]}
     # when our LACPDUs with each state left (our transmit limit, 3 per
     # second, may hold a change back a little after the negotiation)
@@ -70,7 +70,7 @@ bond::run {
     set t0 [dict get $::sent ATGSCD]
     set took [expr {[bond::slave $g $e0 host_ms] - $t0}]
     t::check "on release the guest records our Sync again ($took ms after our LACPDU)" {$ok && $took < 400} {[bond::slave $g $e0]}
-    set ok [bond::until {[bond::all_up $g]} 3000]
+    set ok [bond::until {[bond::all_up $g 63]} 3000]
     set took [expr {[clock milliseconds] - $t0}]
     t::check "and puts $e0 back: both slaves active, states 63 ($took ms)" {$ok} {[bond::tail $g]}
     t::check "its LACPDUs say ATGSCD again, and the pin is gone" {

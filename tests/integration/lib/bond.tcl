@@ -12,6 +12,7 @@
 #                                   partner_port actor_key actor_port actor_churn partner_churn
 #                                   state mii ... t), or one field
 #   bond::bond G ?FIELD?            the bond's (active_agg ports partner_mac carrier ...)
+#   bond::all_up G ?STATE?          every slave active in one aggregator, in sync
 #   bond::until COND MS ?STEP?      the event loop runs (our ports too) while waiting
 #   bond::cmd G COMMAND             a shell command in the guest -> its output
 #   bond::stats G                   {eth0 {lacpdu_rx N lacpdu_illegal_rx N ...} ...}
@@ -278,14 +279,20 @@ namespace eval ::bond {
         return [lacp::state format $n]
     }
 
-    # Whether every slave of G is in one aggregator with both states 63
-    # (ATGSCD) and active in the bond.
-    proc all_up {g} {
+    # Whether every slave of G is active in the bond, in one aggregator,
+    # with both its states in Sync, Collecting and Distributing and neither
+    # Defaulted nor Expired - or, when STATE is given, both exactly STATE
+    # (63, ATGSCD, when both sides are active and fast).
+    proc all_up {g {state {}}} {
         set aggs {}
         foreach s [slaves $g] {
             set d [slave $g $s]
-            if {$d eq {} || [dict get $d actor_state] != 63 || [dict get $d partner_state] != 63
-                || [dict get $d state] ne "active"} {return 0}
+            if {$d eq {} || [dict get $d state] ne "active"} {return 0}
+            foreach k {actor_state partner_state} {
+                set n [dict get $d $k]
+                if {![has $n GSCD] || [has $n F] || [has $n E]} {return 0}
+                if {$state ne {} && $n != $state} {return 0}
+            }
             lappend aggs [dict get $d agg]
         }
         return [expr {[llength [lsort -unique $aggs]] == 1}]

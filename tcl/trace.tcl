@@ -63,6 +63,14 @@ namespace eval ::lacp::trace {
         stop
         set periodic $per
         set lanes [lsort -dictionary [lacp::port names]]
+        # Frames of ports on interfaces may go to a peer outside the
+        # process: give it its lane now rather than redraw the header.
+        foreach p $lanes {
+            if {[dict get [$p status] interface] ne ""} {
+                lappend lanes peer
+                break
+            }
+        }
         set learn {}
         set live $chan
         set liveOwned $owned

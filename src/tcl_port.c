@@ -556,6 +556,9 @@ static void port_event(void *ctx, struct lacp_port *p, const struct lacp_event *
 	 * during creation, are not the script's business. */
 	if (tp->deleted || p != tp->port)
 		return;
+	/* The scripts run below (log -command, rules, on) may destroy the
+	 * port: keep its memory until this function is done with it. */
+	Tcl_Preserve(tp);
 	switch (ev->type) {
 	case LACP_EV_TRANSITION:
 		if (ev->machine == LACP_M_RX)
@@ -584,15 +587,14 @@ static void port_event(void *ctx, struct lacp_port *p, const struct lacp_event *
 				     ev);
 	lacp_tcl_log_port_event(tp, ev);
 	check_waiters(tp);
-	if (tp->rules != NULL)
+	if (tp->rules != NULL && !tp->deleted)
 		lacp_tcl_rules_event(tp, ev);
-	if (tp->deleted)
-		return;
 	on = on_event_of(ev);
-	if (on >= 0 && tp->on[on] != NULL)
+	if (on >= 0 && !tp->deleted && tp->on[on] != NULL)
 		run_script(tp, tp->on[on], ev);
 	if (ev->type == LACP_EV_TRANSITION && !tp->deleted && tp->on[ON_TRANSITION] != NULL)
 		run_script(tp, tp->on[ON_TRANSITION], ev);
+	Tcl_Release(tp);
 }
 
 /* ---- creation and deletion */

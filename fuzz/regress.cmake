@@ -8,7 +8,15 @@ foreach(src IN LISTS LACP_FUZZ_HARNESSES)
   get_filename_component(name ${src} NAME_WE)
   string(REGEX REPLACE "^fuzz_" "" short ${name})
   add_executable(regress_${short} ${src} ${CMAKE_SOURCE_DIR}/fuzz/regress_main.c)
-  target_link_libraries(regress_${short} PRIVATE lacpcore)
+  if(short STREQUAL "tcl")
+    # The Tcl binding's parsers, in a real interpreter.
+    target_sources(regress_${short} PRIVATE $<TARGET_OBJECTS:lacptcl>)
+    target_include_directories(regress_${short} PRIVATE ${TCL_INCLUDE_DIR})
+    target_link_libraries(regress_${short} PRIVATE lacpos lacpcore ${TCL_STUB_LIBRARY}
+      ${TCL_LIBRARY})
+  else()
+    target_link_libraries(regress_${short} PRIVATE lacpcore)
+  endif()
   target_include_directories(regress_${short} PRIVATE ${CMAKE_SOURCE_DIR}/fuzz)
   set_target_properties(regress_${short} PROPERTIES
     RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)

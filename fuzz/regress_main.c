@@ -15,6 +15,9 @@
 
 #include "fuzz.h"
 
+/* Harnesses that set up once define this, as libFuzzer allows. */
+int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
+
 static unsigned replayed;
 
 static int replay_file(const char *path)
@@ -95,6 +98,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s FILE|DIR...\n", argv[0]);
 		return 2;
 	}
+	if (LLVMFuzzerInitialize)
+		LLVMFuzzerInitialize(&argc, &argv);
 	for (int i = 1; i < argc; i++)
 		if (replay(argv[i]) != 0)
 			rc = 1;

@@ -138,3 +138,32 @@ write("machines", {
                    [15, 0, 0 | (1 << 2)], adv_s(5), [15, 1, 1 | (3 << 2)], adv_s(5)),
     "expire": prog(0, [0, 0], adv_s(5), [7, 0, 0], adv_s(100), [7, 0, 1], adv_s(10)),
 })
+
+
+# tcl: first octet picks the command (fuzz_tcl.c prefixes[], modulo 10;
+# 0xff and 0xfe: lacp::pdu parse BYTES ?-strict?), words split at newlines
+def tcl(which, *words):
+    return bytes([which]) + "\n".join(words).encode()
+
+
+write("tcl", {
+    "when_set_state": tcl(0, "partner has S", "then", "set-state", "actor", "ATG"),
+    "when_force": tcl(8, "received and actor has A", "then", "force", "actor", "N", "-once"),
+    "when_send": tcl(9, "mux is COLLECTING_DISTRIBUTING", "then", "send", "-actor",
+                     "state AT", "-count", "2"),
+    "when_link": tcl(0, "after 500", "then", "stop-tx", "link", "down", "start-tx"),
+    "when_set_exit": tcl(0, "rx is CURRENT", "then", "set", "actor.key", "7", "exit", "3"),
+    "when_bits": tcl(0, "not received", "then", "set-state", "actor", "+S", "-D",
+                     "release", "drop-rx", "accept-rx"),
+    "inject": tcl(1, "A:ATGSCD|P:ATGSCD -> A:ATG"),
+    "inject_exit": tcl(1, "P:AT -> A:AT", "-once", "-exit", "2"),
+    "send": tcl(2, "-actor", "state ATGS key 9", "-partner", "system 02:00:00:00:00:0b"),
+    "wait": tcl(3, "partner has S and mux is ATTACHED", "-timeout", "5000"),
+    "configure": tcl(4, "-mode", "passive", "-rate", "slow", "-tx-limit", "1"),
+    "build": tcl(5, "-actor", "state ATG", "-truncate", "50", "-version", "2"),
+    "state": tcl(6, "ATGS"),
+    "rules": tcl(7, "delete", "1"),
+    "parse": b"\xff" + lacpdu(),
+    "parse_strict": b"\xfe" + lacpdu(2, tail=bytes([4, 6, 0, 0, 0, 1])),
+    "parse_marker": b"\xff" + marker(),
+})

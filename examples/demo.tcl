@@ -83,8 +83,7 @@ set code [catch {
             (A: the sender's state, P: what it believes of the other side) or a transition of one\
             of our machines (*)"
     # Our ports are created with their links down, then the ladder starts
-    # and the links come up: the ladder shows the whole exchange. (It
-    # prints its header again when the DUT's lane appears.)
+    # and the links come up: the ladder shows the whole exchange.
     exec ip -n $ns link set t1 down
     exec ip -n $ns link set t2 down
     lacp::port create p1 -interface t1 -netns $ns

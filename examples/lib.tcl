@@ -114,7 +114,11 @@ namespace eval ::ex {
         if {[opt -netns] ne {}} {lappend common -netns [opt -netns]}
         if {[opt -system] ne {}} {lappend common -system [opt -system]}
         # before the ports exist: each sends its first LACPDU on creation
-        if {[opt -trace]} {lacp::trace start -channel stdout}
+        if {[opt -trace]} {
+            set lanes {}
+            for {set k 1} {$k <= [llength $ifaces]} {incr k} {lappend lanes p$k}
+            lacp::trace start -channel stdout -lanes [linsert $lanes end peer]
+        }
         set k 0
         foreach if $ifaces {
             set p p[incr k]

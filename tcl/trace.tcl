@@ -18,7 +18,7 @@ namespace eval ::lacp::trace {
         return -code error -level 2 -errorcode [list LACP {*}$code] $msg
     }
 
-    # lacp::trace start ?-file F? ?-channel CHAN? ?-limit N? ?-all BOOL?
+    # lacp::trace start ?-file F? ?-channel CHAN? ?-limit N? ?-all BOOL? ?-lanes LIST?
     proc start {args} {
         variable live; variable liveOwned; variable lanes; variable learn
         variable periodic
@@ -29,8 +29,15 @@ namespace eval ::lacp::trace {
         set chan {}
         set owned 0
         set per 0
+        set given {}
         foreach {opt value} $args {
             switch -- $opt {
+                -lanes {
+                    if {[catch {llength $value}]} {
+                        Error {VALUE LIST} "-lanes must be a list of port names, got \"$value\""
+                    }
+                    set given $value
+                }
                 -file {
                     if {[catch {open $value w} chan]} {
                         Error {TRACE OPEN} "cannot open trace file \"$value\": $chan"
@@ -56,17 +63,22 @@ namespace eval ::lacp::trace {
                     set per $value
                 }
                 default {
-                    Error [list OPTION $opt] "bad option \"$opt\": must be -channel, -file, -limit or -all"
+                    Error [list OPTION $opt] "bad option \"$opt\": must be -all, -channel, -file, -lanes or -limit"
                 }
             }
         }
         stop
         set periodic $per
-        set lanes [lsort -dictionary [lacp::port names]]
+        # The lanes of the live ladder: those given (ports to come, and
+        # "peer"), then the ports that exist.
+        set lanes $given
+        foreach p [lsort -dictionary [lacp::port names]] {
+            if {$p ni $lanes} {set lanes [AddLane $lanes $p]}
+        }
         # Frames of ports on interfaces may go to a peer outside the
         # process: give it its lane now rather than redraw the header.
-        foreach p $lanes {
-            if {[dict get [$p status] interface] ne ""} {
+        foreach p [lacp::port names] {
+            if {"peer" ni $lanes && [dict get [$p status] interface] ne ""} {
                 lappend lanes peer
                 break
             }

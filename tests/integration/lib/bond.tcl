@@ -17,6 +17,7 @@
 #   bond::cmd G COMMAND             a shell command in the guest -> its output
 #   bond::stats G                   {eth0 {lacpdu_rx N lacpdu_illegal_rx N ...} ...}
 #   bond::option G NAME VALUE       a bonding option at run time
+#   bond::reset G ?{NAME VALUE ...}?  bond0 made afresh (boot options, then these)
 #   bond::set_link G INDEX up|down  qemu's cable on link INDEX (0-based)
 #   bond::history G ?IF?            every report received: {host_ms dict} ...
 #   bond::stop G / bond::cleanup / bond::run BODY
@@ -208,7 +209,10 @@ namespace eval ::bond {
                 if {$i > 0} {dict set d [string range $kv 0 $i-1] [string range $kv $i+1 end]}
             }
             if {$kind eq "READY"} {
+                # a new bond: what was reported of the old one is gone
                 dict set guests $g ready $d
+                set slaves($g) {}
+                set bonds($g) {}
                 return
             }
             dict set d host_ms $now
@@ -389,6 +393,26 @@ namespace eval ::bond {
     # the bond down and up when the driver only takes it then).
     proc option {g name value} {
         cmd $g [list bond_set $name $value]
+    }
+
+    # bond::reset G ?{NAME VALUE ...}?
+    # Deletes bond0 and creates it again with the options it booted with,
+    # then these: its ports start afresh, every partner forgotten. Waits
+    # until the new bond and each of its slaves are reported.
+    proc reset {g {options {}}} {
+        variable guests
+        variable slaves
+        variable bonds
+        set gen [expr {[dict get $guests $g ready gen] + 1}]
+        set kv [lmap {k v} $options {string cat $k = $v}]
+        cmd $g [concat bond_reset $kv]
+        if {![until {[dict get $::bond::guests $g ready gen] >= $gen} 5000]} {
+            error "the guest did not make bond0 again:\n[tail $g]"
+        }
+        if {![until {[dict size $::bond::slaves($g)] == [llength [dict get $::bond::guests $g slaves]]
+                     && [dict size $::bond::bonds($g)] > 0} 5000]} {
+            error "the guest does not report its new bond:\n[tail $g]"
+        }
     }
 
     # /proc/net/bonding/bond0 of G, now.

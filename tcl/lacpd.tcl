@@ -485,9 +485,11 @@ proc ::lacp::lacpd::run {o} {
     } else {
         lacp::log INFO "Control socket listening on [file join [rundir] lacpsh.ns$ino.[pid].sock]"
     }
+    # lacpd has no transmit limit: an injected state leaves at once
+    set extra [list -bypass-limit]
+    if {[dict get $o exit_after_inject]} {lappend extra -exit 0}
     foreach p $ports {
         foreach rule $rules {
-            set extra [expr {[dict get $o exit_after_inject] ? {-exit 0} : {}}]
             $p inject $rule {*}$extra
         }
     }

@@ -101,9 +101,10 @@ t::run {
     if {$mine} {file delete $varlog}
     t::check "lacpd -i eth0 --log-file /var/log/lacpd.log: lines in the file and on stderr" {[string match "*- INFO - eth0 state changed: A:*" $saved] && [string match "*eth0 state changed*" $out]} {$saved}
 
-    # P:AT: the peer is an Individual (no G), fast and active
+    # P:AT: the peer is an Individual (no G), fast and active, and not in
+    # sync yet (its Mux waits long)
     ld::stop $q
-    set q [ld::peer $peer {pe0 pe1} {-aggregation 0}]
+    set q [ld::peer $peer {pe0 pe1} {-aggregation 0 -wait-while 600000}]
     lassign [logged "*Inject rule configured for eth0: A:ATG|P:AT -> A:AT*Inject rule triggered on eth0: Actor state ATG -> AT*" -i eth0 --inject "A:ATG|P:AT -> A:AT"] ok out
     t::check {lacpd -i eth0 --inject "A:ATG|P:AT -> A:AT"} {$ok} {$out}
 
@@ -142,6 +143,14 @@ t::run {
 
     lassign [ld::run "" --help] code out
     t::check "lacpd --help" {$code == 0 && [string match "usage: lacpsh *--exit-after-inject*" $out]} {$out}
+
+    # a socket left by an instance that died is removed by -s
+    file stat /run/netns/$dut nsstat
+    set ino $nsstat(ino)
+    set stale [file join $ld::rundir lacpsh.ns$ino.999999.sock]
+    close [lacp::unix listen $stale]
+    lassign [ld::run $dut -s] code out err
+    t::check "lacpd -s removes a stale socket" {$code == 1 && ![file exists $stale] && [string match "*Removed stale socket: $stale*" $err]} {$code $err}
     file delete $log
-    file delete -force $ld::rundir
+    ld::finish
 }

@@ -173,6 +173,72 @@ static bool live(const struct lacp_port *p)
 	return !p->zombie;
 }
 
+/* ---- the dirty list: the ports the running (or next) dispatch runs */
+
+/* Puts P in its system's dirty list. Every input to P does, before it
+ * dispatches. */
+static void mark(struct lacp_port *p)
+{
+	struct lacp_system *s = p->system;
+
+	if (p->dirty)
+		return;
+	p->dirty = true;
+	if (s->n_dirty && s->dirty[s->n_dirty - 1]->index > p->index)
+		s->dirty_unsorted = true;
+	s->dirty[s->n_dirty++] = p;
+}
+
+/* Every port of S in the dirty list, in creation order. */
+static void mark_all(struct lacp_system *s)
+{
+	for (size_t i = 0; i < s->n_ports; i++) {
+		s->ports[i]->dirty = true;
+		s->dirty[i] = s->ports[i];
+	}
+	s->n_dirty = s->n_ports;
+	s->dirty_unsorted = false;
+	s->sweep = false;
+}
+
+/* A change other ports of the system may depend on: the next step of the
+ * dispatch runs them all (see sweep_now). */
+static void sweep_later(struct lacp_system *s)
+{
+	s->sweep = true;
+}
+
+/*
+ * When a sweep is pending, marks every port and returns the position in
+ * the dirty list of the port after AFTER (or 0 for NULL): a loop over the
+ * dirty list goes on in creation order as if it had run over every port.
+ * Otherwise returns I unchanged.
+ */
+static size_t sweep_now(struct lacp_system *s, const struct lacp_port *after, size_t i)
+{
+	if (!s->sweep)
+		return i;
+	mark_all(s);
+	return after ? after->index + 1 : 0;
+}
+
+static int by_index(const void *a, const void *b)
+{
+	const struct lacp_port *p = *(struct lacp_port *const *)a;
+	const struct lacp_port *q = *(struct lacp_port *const *)b;
+
+	return p->index < q->index ? -1 : p->index > q->index;
+}
+
+/* The dirty list in creation order: ports run in the order they always do. */
+static void dirty_sort(struct lacp_system *s)
+{
+	if (!s->dirty_unsorted)
+		return;
+	qsort(s->dirty, s->n_dirty, sizeof(s->dirty[0]), by_index);
+	s->dirty_unsorted = false;
+}
+
 /* ---- events */
 
 /* Queues EV for P; DECODED and DATA are copied. Out of memory drops the
@@ -345,6 +411,7 @@ static void agg_join(struct lacp_port *p, struct lacp_aggregator *a, lacp_time_t
 		.old_aggregator = p->aggregator, .new_aggregator = a->id,
 	};
 
+	sweep_later(p->system);
 	p->agg = a;
 	p->aggregator = a->id;
 	a->n_ports++;
@@ -364,6 +431,7 @@ static void agg_leave(struct lacp_port *p, lacp_time_t now)
 
 	if (!a)
 		return;
+	sweep_later(s);
 	a->n_ports--;
 	if (p->selected == LACP_SELECTED)
 		a->n_selected--;
@@ -441,6 +509,9 @@ static void sel_set(struct lacp_port *p, enum lacp_selected to, lacp_time_t now)
 			p->agg->n_selected++;
 	}
 	p->selected = to;
+	/* Ready and the STANDBY places of the others depend on it. */
+	if (from != LACP_STATE_BEGIN)
+		sweep_later(p->system);
 	note_transition(p, LACP_M_SELECTION, from, to, now);
 }
 
@@ -557,6 +628,10 @@ static void rx_set(struct lacp_port *p, enum lacp_rx_state to, lacp_time_t now)
 {
 	int from = p->begin ? LACP_STATE_BEGIN : (int)p->rx;
 
+	if (from == LACP_RX_PORT_DISABLED)
+		p->system->n_rx_disabled--;
+	if (to == LACP_RX_PORT_DISABLED)
+		p->system->n_rx_disabled++;
 	p->rx = to;
 	note_transition(p, LACP_M_RX, from, to, now);
 	switch (to) {
@@ -754,6 +829,9 @@ static void mux_set(struct lacp_port *p, enum lacp_mux_state to, lacp_time_t now
 {
 	int from = p->begin ? LACP_STATE_BEGIN : (int)p->mux;
 
+	/* Ready (agg_ready) of the others counts the ports in WAITING. */
+	if (from == LACP_MUX_WAITING || to == LACP_MUX_WAITING)
+		sweep_later(p->system);
 	p->mux = to;
 	note_transition(p, LACP_M_MUX, from, to, now);
 	switch (to) {
@@ -1045,8 +1123,10 @@ static bool selection(struct lacp_system *s, lacp_time_t now)
 {
 	bool changed = false;
 
-	for (size_t i = 0; i < s->n_ports; i++) {
-		struct lacp_port *p = s->ports[i];
+	/* Only a port that has just been unselected and detached (so is in
+	 * the dirty list) selects. */
+	for (size_t i = 0; i < s->n_dirty; i++) {
+		struct lacp_port *p = s->dirty[i];
 
 		if (!live(p) || p->selected != LACP_UNSELECTED || p->mux != LACP_MUX_DETACHED)
 			continue;
@@ -1065,8 +1145,10 @@ static bool selection(struct lacp_system *s, lacp_time_t now)
 			changed = true;
 		}
 	}
-	for (size_t i = 0; i < s->n_ports; i++) {
-		struct lacp_port *p = s->ports[i];
+	/* Places freed or taken: every port (sweep) looks again. */
+	sweep_now(s, NULL, 0);
+	for (size_t i = 0; i < s->n_dirty; i++) {
+		struct lacp_port *p = s->dirty[i];
 
 		if (!live(p) || !p->agg)
 			continue;
@@ -1077,8 +1159,8 @@ static bool selection(struct lacp_system *s, lacp_time_t now)
 		}
 	}
 	if (s->max_ports) {
-		for (size_t i = s->n_ports; i-- > 0;) {
-			struct lacp_port *p = s->ports[i];
+		for (size_t i = s->n_dirty; i-- > 0;) {
+			struct lacp_port *p = s->dirty[i];
 
 			if (live(p) && p->agg && p->selected == LACP_SELECTED &&
 			    p->agg->n_selected > s->max_ports) {
@@ -1090,12 +1172,15 @@ static bool selection(struct lacp_system *s, lacp_time_t now)
 	return changed;
 }
 
-/* Runs every machine of S until none moves. Each port runs at most one
+/* Runs every machine of the dirty ports of S until none moves (all ports
+ * once a change others depend on happened). Each port runs at most one
  * queued LACPDU per settle, so each PDU sees the result of the previous. */
 static void settle(struct lacp_system *s, lacp_time_t now)
 {
-	for (size_t i = 0; i < s->n_ports; i++) {
-		struct lacp_port *p = s->ports[i];
+	sweep_now(s, NULL, 0);
+	dirty_sort(s);
+	for (size_t i = 0; i < s->n_dirty; i++) {
+		struct lacp_port *p = s->dirty[i];
 		struct lacp_rx_entry *e = p->rx_head;
 
 		if (!live(p) || p->rx_pdu_valid || !e)
@@ -1110,15 +1195,20 @@ static void settle(struct lacp_system *s, lacp_time_t now)
 	for (int pass = 0; pass < SETTLE_MAX; pass++) {
 		bool changed = selection(s, now);
 
-		for (size_t i = 0; i < s->n_ports; i++)
-			if (live(s->ports[i]))
-				changed |= port_step(s->ports[i], now);
-		if (!changed)
+		for (size_t i = 0; i < s->n_dirty;) {
+			struct lacp_port *p = s->dirty[i++];
+
+			if (live(p))
+				changed |= port_step(p, now);
+			/* The rest of the pass runs every port after P. */
+			i = sweep_now(s, p, i);
+		}
+		if (!changed && !s->sweep)
 			break;
 	}
 	/* A LACPDU the Receive machine had no use for (port disabled). */
-	for (size_t i = 0; i < s->n_ports; i++)
-		s->ports[i]->rx_pdu_valid = false;
+	for (size_t i = 0; i < s->n_dirty; i++)
+		s->dirty[i]->rx_pdu_valid = false;
 }
 
 /* ---- Transmit machine (6.4.16) */
@@ -1274,20 +1364,29 @@ static void reap(struct lacp_system *s)
 {
 	size_t j = 0;
 
+	for (size_t i = 0; i < s->n_dirty; i++)
+		if (!s->dirty[i]->zombie)
+			s->dirty[j++] = s->dirty[i];
+	s->n_dirty = j;
+	j = 0;
 	for (size_t i = 0; i < s->n_ports; i++) {
-		if (s->ports[i]->zombie)
+		if (s->ports[i]->zombie) {
 			port_destroy(s->ports[i]);
-		else
+		} else {
+			s->ports[i]->index = j;
 			s->ports[j++] = s->ports[i];
+		}
 	}
 	s->n_ports = j;
 	s->has_zombies = false;
 }
 
 /*
- * Brings the system up to date at NOW: settle the machines, transmit, then
- * deliver events; again while callbacks gave new input. Called from inside
- * a dispatch (a callback), it only asks the running one to go round again.
+ * Brings the system up to date at NOW: settle the machines of the dirty
+ * ports, transmit, then deliver events; again while callbacks gave new
+ * input. Called from inside a dispatch (a callback), it only asks the
+ * running one to go round again. Ports not in the dirty list have had no
+ * input and depend on nothing that changed: they are not touched.
  */
 static void dispatch(struct lacp_system *s, lacp_time_t now)
 {
@@ -1301,21 +1400,25 @@ static void dispatch(struct lacp_system *s, lacp_time_t now)
 	do {
 		s->again = false;
 		settle(s, s->now);
-		for (size_t i = 0; i < s->n_ports; i++)
-			if (live(s->ports[i]))
-				report_oper(s->ports[i], s->now);
-		for (size_t i = 0; i < s->n_ports; i++)
-			if (live(s->ports[i]))
-				transmit(s->ports[i], s->now);
+		for (size_t i = 0; i < s->n_dirty; i++)
+			if (live(s->dirty[i]))
+				report_oper(s->dirty[i], s->now);
+		for (size_t i = 0; i < s->n_dirty; i++)
+			if (live(s->dirty[i]))
+				transmit(s->dirty[i], s->now);
 		flush_events(s);
-		for (size_t i = 0; i < s->n_ports; i++)
-			if (live(s->ports[i]) && s->ports[i]->rx_head)
+		for (size_t i = 0; i < s->n_dirty; i++)
+			if (live(s->dirty[i]) && s->dirty[i]->rx_head)
 				s->again = true;
 	} while (s->again);
 	if (s->has_zombies)
 		reap(s);
-	for (size_t i = 0; i < s->n_ports; i++)
-		port_rearm(s->ports[i], s->now);
+	for (size_t i = 0; i < s->n_dirty; i++) {
+		port_rearm(s->dirty[i], s->now);
+		s->dirty[i]->dirty = false;
+	}
+	s->n_dirty = 0;
+	s->dirty_unsorted = false;
 	s->depth--;
 }
 
@@ -1356,6 +1459,7 @@ void lacp_system_free(struct lacp_system *s)
 		free(e);
 	}
 	free(s->ports);
+	free(s->dirty);
 	free(s->aggs);
 	free(s);
 }
@@ -1377,6 +1481,7 @@ void lacp_system_set_id(struct lacp_system *s, const uint8_t id[6], lacp_time_t 
 		memcpy(s->ports[i]->actor.system, id, 6);
 		actor_changed(s->ports[i], now);
 	}
+	mark_all(s);
 	dispatch(s, now);
 }
 
@@ -1389,12 +1494,14 @@ void lacp_system_set_priority(struct lacp_system *s, uint16_t priority, lacp_tim
 		s->ports[i]->actor.system_priority = priority;
 		actor_changed(s->ports[i], now);
 	}
+	mark_all(s);
 	dispatch(s, now);
 }
 
 void lacp_system_set_max_ports(struct lacp_system *s, unsigned max, lacp_time_t now)
 {
 	s->max_ports = max;
+	mark_all(s);
 	dispatch(s, now);
 }
 
@@ -1459,6 +1566,11 @@ int lacp_port_new(struct lacp_system *s, const struct lacp_port_config *config,
 		if (!v)
 			return -ENOMEM;
 		s->ports = v;
+		/* The dirty list has room for every port: marking never fails. */
+		v = realloc(s->dirty, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		s->dirty = v;
 		s->cap_ports = cap;
 	}
 	p = calloc(1, sizeof(*p));
@@ -1480,11 +1592,13 @@ int lacp_port_new(struct lacp_system *s, const struct lacp_port_config *config,
 	p->counters.last_rx_time = LACP_TIME_NEVER;
 	p->begin = true;
 	lacp_timer_init(&p->timer, port_timer_fire);
+	p->index = s->n_ports;
 	s->ports[s->n_ports++] = p;
 	*out = p;
 	/* The states before BEGIN, so the first oper event shows the change. */
 	p->reported_actor_state = p->actor.state;
 	p->reported_partner_state = p->partner.state;
+	mark(p);
 	dispatch(s, now);
 	return 0;
 }
@@ -1505,6 +1619,8 @@ void lacp_port_free(struct lacp_port *p)
 		agg_leave(p, s->now);
 	}
 	p->zombie = true;
+	if (p->rx == LACP_RX_PORT_DISABLED && !p->begin)
+		s->n_rx_disabled--;
 	memset(&p->ops, 0, sizeof(p->ops));
 	lacp_timerq_cancel(s->q, &p->timer);
 	s->has_zombies = true;
@@ -1516,6 +1632,7 @@ void lacp_port_set_enabled(struct lacp_port *p, bool enabled, lacp_time_t now)
 	if (p->zombie)
 		return;
 	p->port_enabled = enabled;
+	mark(p);
 	dispatch(p->system, now);
 }
 
@@ -1585,6 +1702,7 @@ int lacp_port_set_config(struct lacp_port *p, const struct lacp_port_config *c,
 			partner_state_set(p, p->partner.state &
 						     (uint8_t)~LACP_STATE_AGGREGATION);
 	}
+	mark(p);
 	dispatch(p->system, now);
 	return 0;
 }
@@ -1612,14 +1730,16 @@ int lacp_port_rx(struct lacp_port *p, const uint8_t *pdu, size_t len, lacp_time_
 		p->counters.lacpdus_rx++;
 		p->counters.last_rx_time = now;
 		/* 6.4.12 port_moved: a disabled port's partner shows up here. */
-		for (size_t i = 0; i < s->n_ports; i++) {
+		for (size_t i = 0; s->n_rx_disabled && i < s->n_ports; i++) {
 			struct lacp_port *q = s->ports[i];
 
 			if (q != p && live(q) && q->rx == LACP_RX_PORT_DISABLED &&
 			    !(q->actor.state & LACP_STATE_DEFAULTED) &&
 			    memcmp(q->partner.system, d.lacpdu.actor.system, 6) == 0 &&
-			    q->partner.port == d.lacpdu.actor.port)
+			    q->partner.port == d.lacpdu.actor.port) {
 				q->port_moved = true;
+				mark(q);
+			}
 		}
 		if (!e)
 			return -ENOMEM;
@@ -1666,6 +1786,7 @@ int lacp_port_rx(struct lacp_port *p, const uint8_t *pdu, size_t len, lacp_time_
 		break;
 	}
 	queue_event(p, &ev, &d, pdu, len);
+	mark(p);
 	dispatch(s, now);
 	return (int)cls;
 }
@@ -1674,6 +1795,7 @@ void lacp_port_run(struct lacp_port *p, lacp_time_t now)
 {
 	if (p->zombie)
 		return;
+	mark(p);
 	dispatch(p->system, now);
 }
 
@@ -1685,6 +1807,7 @@ void lacp_port_write_actor_state(struct lacp_port *p, uint8_t state, lacp_time_t
 		p->counters.actor_sync_transitions++;
 	p->actor.state = state;
 	p->ntt = true;
+	mark(p);
 	dispatch(p->system, now);
 }
 
@@ -1694,6 +1817,7 @@ void lacp_port_write_partner_state(struct lacp_port *p, uint8_t state, lacp_time
 		return;
 	partner_state_set(p, state);
 	p->ntt = true;
+	mark(p);
 	dispatch(p->system, now);
 }
 
@@ -1713,6 +1837,7 @@ void lacp_port_force_actor_state(struct lacp_port *p, uint8_t mask, uint8_t valu
 	p->force_value = value & mask;
 	if (lacp_port_advertised_state(p) != before)
 		p->ntt = true;
+	mark(p);
 	dispatch(p->system, now);
 }
 
@@ -1721,6 +1846,7 @@ void lacp_port_set_tx_enabled(struct lacp_port *p, bool enabled, lacp_time_t now
 	if (p->zombie)
 		return;
 	p->tx_enabled = enabled;
+	mark(p);
 	dispatch(p->system, now);
 }
 
@@ -1735,8 +1861,11 @@ void lacp_port_set_tx_override(struct lacp_port *p, const struct lacp_tx_overrid
 
 	if (!ovr)
 		ovr = &none;
-	if (p->tx_override.fields || ovr->fields)
+	if (p->tx_override.fields || ovr->fields) {
 		p->ntt = true; /* what we say may change: the next run tells */
+		if (!p->zombie)
+			mark(p);
+	}
 	p->tx_override = *ovr;
 }
 
@@ -1800,6 +1929,7 @@ int lacp_port_transmit_pdu(struct lacp_port *p, const uint8_t *pdu, size_t len,
 	else
 		p->out_head = e;
 	p->out_tail = e;
+	mark(p);
 	dispatch(p->system, now);
 	return 0;
 }

@@ -296,6 +296,15 @@ struct lacp_system {
 	lacp_time_t now;
 	struct lacp_ev_entry *ev_head, *ev_tail;
 	bool has_zombies;
+	/* The ports a dispatch runs: those given an input since it began,
+	 * and all of them after a change other ports may depend on (Mux
+	 * entering or leaving WAITING, Selected, aggregator membership). A
+	 * dispatch costs what changed, not the size of the system. */
+	struct lacp_port **dirty; /* room for every port */
+	size_t n_dirty;
+	bool dirty_unsorted; /* not in creation order */
+	bool sweep;          /* mark every port before the next pass */
+	size_t n_rx_disabled; /* ports in PORT_DISABLED (port_moved checks) */
 };
 
 /* A new system with actor system ID and priority, whose ports arm their
@@ -391,6 +400,8 @@ struct lacp_port {
 	struct lacp_rx_entry *out_head, *out_tail; /* raw PDUs to send */
 	uint8_t reported_actor_state, reported_partner_state;
 	bool zombie;
+	bool dirty;   /* in the system's dirty list */
+	size_t index; /* position in the system's ports */
 };
 
 /*

@@ -649,13 +649,10 @@ proc ::lacp::lacpd::json::status {all} {
 # -s: prints the status of the instances of the namespace.
 proc ::lacp::lacpd::status {o} {
     setup_log $o 0
-    set all [filter [gather [dict get $o namespace]] [dict get $o interfaces]]
-    if {![llength $all]} {
-        if {[llength [dict get $o interfaces]]} {
-            fail "No matching LACP daemons found."
-        }
-        fail "No LACP daemons found in the target namespace."
-    }
+    set all [gather [dict get $o namespace]]
+    if {![llength $all]} {fail "No LACP daemons found in the target namespace."}
+    set all [filter $all [dict get $o interfaces]]
+    if {![llength $all]} {fail "No matching LACP daemons found."}
     if {[dict get $o pretty]} {
         puts [json::encode [json::status $all] "    "]
     } elseif {[dict get $o json]} {

@@ -1422,6 +1422,29 @@ static void dispatch(struct lacp_system *s, lacp_time_t now)
 	s->depth--;
 }
 
+/*
+ * Holds SYS's dispatch: inputs until the matching release only mark their
+ * ports; the release runs them all at once, so several tester actions (a
+ * rule's action list) leave in one LACPDU. Holds nest, also inside a
+ * running dispatch (which then simply goes round again).
+ */
+void lacp_system_hold(struct lacp_system *s)
+{
+	s->depth++;
+}
+
+void lacp_system_release(struct lacp_system *s, lacp_time_t now)
+{
+	if (now > s->now)
+		s->now = now;
+	if (--s->depth > 0)
+		return;
+	if (s->again || s->n_dirty) {
+		s->again = false;
+		dispatch(s, now);
+	}
+}
+
 /* ---- systems */
 
 struct lacp_system *lacp_system_new(const uint8_t id[6], uint16_t priority,

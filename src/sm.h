@@ -324,6 +324,14 @@ void lacp_system_set_priority(struct lacp_system *sys, uint16_t priority, lacp_t
  * STANDBY until a place frees. */
 void lacp_system_set_max_ports(struct lacp_system *sys, unsigned max, lacp_time_t now);
 
+/*
+ * Batches inputs: between hold and release, calls into SYS's ports only
+ * mark them; the release runs the machines once and sends what is due, so
+ * several changes (a rule's actions) leave in one LACPDU. Holds nest.
+ */
+void lacp_system_hold(struct lacp_system *sys);
+void lacp_system_release(struct lacp_system *sys, lacp_time_t now);
+
 /* The aggregator with ID in SYS, or NULL. */
 const struct lacp_aggregator *lacp_system_aggregator(const struct lacp_system *sys,
 						     uint16_t id);

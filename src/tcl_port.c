@@ -586,7 +586,8 @@ static void port_event(void *ctx, struct lacp_port *p, const struct lacp_event *
 				     tp->twire ? lacp_tcl_wire_peer(tp->twire, tp->wire_end) : NULL,
 				     ev);
 	lacp_tcl_log_port_event(tp, ev);
-	check_waiters(tp);
+	if (!tp->deleted)
+		check_waiters(tp);
 	if (tp->rules != NULL && !tp->deleted)
 		lacp_tcl_rules_event(tp, ev);
 	on = on_event_of(ev);
@@ -1149,6 +1150,28 @@ static int port_on(struct tcl_port *tp, Tcl_Interp *interp, int objc, Tcl_Obj *c
 	return TCL_OK;
 }
 
+/*
+ * Whether INTERP's time limit has passed, leaving Tcl's own error if so.
+ * Tcl_LimitCheck alone does not do here: it looks at the clock only every
+ * so many commands, counted by the interpreter, and a virtual wait runs
+ * no commands; nor does it run the limit's timer, which needs the event
+ * loop a virtual wait does not serve.
+ */
+static bool time_limit_passed(Tcl_Interp *interp)
+{
+	Tcl_Time limit, now;
+
+	if (!Tcl_LimitTypeEnabled(interp, TCL_LIMIT_TIME))
+		return false;
+	Tcl_LimitGetTime(interp, &limit);
+	Tcl_GetTime(&now);
+	if (now.sec < limit.sec || (now.sec == limit.sec && now.usec < limit.usec))
+		return false;
+	Tcl_SetObjResult(interp, Tcl_NewStringObj("time limit exceeded", -1));
+	Tcl_SetErrorCode(interp, "TCL", "LIMIT", "TIME", NULL);
+	return true;
+}
+
 /* Sets *DONE when the timeout of a real-time wait fires. */
 static void wait_timeout(ClientData cd)
 {
@@ -1213,6 +1236,13 @@ static int port_wait(struct tcl_port *tp, Tcl_Interp *interp, int objc, Tcl_Obj 
 			lacp_vclock_advance_to(&st->vclock, st->q, next > st->vclock.now ? next : st->vclock.now);
 			if (!tp->deleted)
 				check_waiters(tp);
+			/* Virtual time may run on for ever (no timeout, a condition
+			 * that never holds): cancellation and limits still end it. */
+			if (Tcl_Canceled(interp, TCL_LEAVE_ERR_MSG) == TCL_ERROR ||
+			    time_limit_passed(interp)) {
+				aborted = true;
+				break;
+			}
 		}
 		st->advancing = false;
 	} else {

@@ -538,6 +538,7 @@ static void fire(struct tcl_rules *rs, struct rule *r, bool received)
 	struct tcl_port *tp = rs->tp;
 	Tcl_Interp *interp = lacp_tcl_port_interp(tp);
 	lacp_time_t now = lacp_tcl_now(rs->st);
+	struct lacp_system *sys;
 	Tcl_InterpState saved;
 	int i;
 
@@ -569,6 +570,9 @@ static void fire(struct tcl_rules *rs, struct rule *r, bool received)
 			     lacp_tcl_log_port_label(tp), r->id, r->fired, Tcl_GetString(r->text));
 	if (r->bypass)
 		bypass_on(rs, now);
+	/* All the actions' changes leave together, in one LACPDU. */
+	sys = lacp_tcl_port_core(tp)->system;
+	lacp_system_hold(sys);
 	for (i = 0; i < r->n_actions && !rs->dying && !lacp_tcl_port_deleted(tp); i++) {
 		if (run_action(rs, r, &r->actions[i], interp) != TCL_OK) {
 			Tcl_AddErrorInfo(interp, Tcl_GetString(Tcl_ObjPrintf(
@@ -581,6 +585,7 @@ static void fire(struct tcl_rules *rs, struct rule *r, bool received)
 			break;
 		}
 	}
+	lacp_system_release(sys, now);
 	if (!rs->dying && !lacp_tcl_port_deleted(tp)) {
 		/* Changes the actions left pending (tx overrides) go now. */
 		lacp_port_run(lacp_tcl_port_core(tp), now);

@@ -93,7 +93,9 @@ bond::run {
     # LACPDUs echo our new state only from its next periodic one, up to a
     # second later, and basic reads the echo the moment the LAG is up.
     example basic -expect {PASS FAIL} -why "the DUT echoes our state ATGSCD (it sent ATGS)" \
-        -during {up {[bond::all_up $g 63]}} -after {
+        -during {up {[bond::slave $g $e0 agg] == [bond::slave $g $e1 agg] && [bond::slave $g $e0 actor_state] == 63
+                     && [bond::slave $g $e1 actor_state] == 63 && [bond::slave $g $e0 partner_state] == 63
+                     && [bond::slave $g $e1 partner_state] == 63}} -after {
         t::check "basic: the guest agrees: both slaves active in one aggregator, states 63" {$::during(up)}
     }
 
@@ -112,7 +114,8 @@ bond::run {
     # says Defaulted on the wire
     example dut_timeout -during {
         defaulted {[bond::has [bond::slave $g $e0 actor_state] F] && [bond::slave $g $e1 actor_state] == 63}
-        back {$::during(defaulted) && [bond::slave $g $e0 partner_state] == 63}
+        back {$::during(defaulted) && [bond::has [bond::slave $g $e0 partner_state] AS]
+              && ![bond::has [bond::slave $g $e0 actor_state] F]}
     } -after {
         t::check "dut_timeout: the guest defaulted $e0 meanwhile (its own report), $e1 staying up" {$::during(defaulted)}
         t::check "dut_timeout: and took us in sync again in the end" {$::during(back)}

@@ -69,13 +69,21 @@ bond::run {
         [dict get $st $e0 lacpdu_illegal_rx] == 1 && [dict get $st $e1 lacpdu_illegal_rx] == 0
     }
 
-    # ---- not checked: a wrong TLV type, a wrong TLV length
+    # ---- not checked: a wrong TLV type, a wrong TLV length. Our port,
+    # seeing the guest echo the bogus actor, would put it right at once:
+    # it ignores what it receives meanwhile (drop-rx), and the PDU goes
+    # right after one of its periodic LACPDUs, so that the bogus actor
+    # stands for most of a second.
     foreach {bad key} {{-actor-type 9} 901 {-actor-length 19} 902} {
+        p1 when {after 0} then drop-rx -once
+        set n [dict get [p1 counters] lacpdus_tx]
+        bond::until {[dict get [p1 counters] lacpdus_tx] > $n} 1500 2
         set st0 [bond::stats $g]
         set h0 [llength [bond::history $g $e0]]
         p1 send -actor [dict merge $bogus [list key $key]] {*}$bad
         set ok [bond::until {[lsearch -exact [lmap d [lrange [bond::history $g $e0] $h0 end] {
             dict get $d partner_key}] $key] >= 0} 1500 5]
+        p1 when {after 0} then accept-rx -once
         set d [delta $st0 [bond::stats $g] $e0]
         t::check "a LACPDU with $bad is taken as valid: the guest adopts its actor (key $key), counts nothing illegal" {
             $ok && [val $d lacpdu_illegal_rx] == 0 && [val $d lacpdu_unknown_rx] == 0

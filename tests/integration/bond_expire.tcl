@@ -82,6 +82,6 @@ bond::run {
     set took [expr {[clock milliseconds] - $t0}]
     t::check "within 3.5 s ($took ms)" {$took < 3500}
     t::check "one aggregator of two ports on the guest" {
-        [bond::bond $g ports] == 2 && [bond::slave $g $e0 agg] == [bond::slave $g $e1 agg]
+        [bond::until {[bond::bond $g ports] == 2 && [bond::slave $g $e0 agg] == [bond::slave $g $e1 agg]} 2000]
     } {[bond::bond $g]}
 }

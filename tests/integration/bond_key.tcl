@@ -57,7 +57,7 @@ bond::run {
     set ok [bond::until {[bond::all_up $g 63]} 6000]
     set took [expr {[clock milliseconds] - $t0}]
     t::check "with equal keys both slaves are active in one aggregator, states 63 ($took ms)" {$ok} {[bond::tail $g]}
-    t::check "the bond's active aggregator has two ports" {[bond::bond $g ports] == 2} {[bond::bond $g]}
+    t::check "the bond's active aggregator has two ports" {[bond::until {[bond::bond $g ports] == 2} 2000]} {[bond::bond $g]}
     t::check "$pbad collects and distributes; one aggregator on our side" {
         [$pbad wait {mux is COLLECTING_DISTRIBUTING and partner is ATGSCD} -timeout 3000]
         && [dict get [p1 status] aggregator] == [dict get [p2 status] aggregator]

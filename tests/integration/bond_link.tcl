@@ -60,7 +60,7 @@ bond::run {
     set took [expr {[clock milliseconds] - $t0}]
     t::check "both renegotiate, both slaves active with states 63 again ($took ms)" {$ok && $took < 5000} {[bond::tail $g]}
     t::check "one aggregator of two ports on both sides" {
-        [bond::bond $g ports] == 2 && [bond::slave $g $e0 agg] == [bond::slave $g $e1 agg]
+        [bond::until {[bond::bond $g ports] == 2 && [bond::slave $g $e0 agg] == [bond::slave $g $e1 agg]} 2000]
         && [dict get [p1 status] aggregator] == [dict get [p2 status] aggregator]
     } {[bond::bond $g]}
 

@@ -125,5 +125,5 @@ bond::run {
         && [val $d marker_resp_rx] == 1 && [val $d marker_resp_tx] == 0
         && [llength $::markers] == 1
     } {$d}
-    t::check "the bond is as it was" {[bond::all_up $g 63] && [bond::bond $g ports] == 2}
+    t::check "the bond is as it was" {[bond::until {[bond::all_up $g 63] && [bond::bond $g ports] == 2} 2000]}
 }

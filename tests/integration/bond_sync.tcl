@@ -77,6 +77,6 @@ bond::run {
         [p1 wait {partner is ATGSCD} -timeout 1500] && [dict get [p1 status] forced] eq {}
     }
     t::check "one aggregator of two ports on the guest" {
-        [bond::bond $g ports] == 2 && [bond::slave $g $e0 agg] == [bond::slave $g $e1 agg]
+        [bond::until {[bond::bond $g ports] == 2 && [bond::slave $g $e0 agg] == [bond::slave $g $e1 agg]} 2000]
     } {[bond::bond $g]}
 }

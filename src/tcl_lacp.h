@@ -206,6 +206,10 @@ int lacp_tcl_get_hex(Tcl_Interp *interp, Tcl_Obj *obj, const char *option,
 int lacp_tcl_get_int_range(Tcl_Interp *interp, Tcl_Obj *obj, const char *option,
 			   long min, long max, long *out);
 
+/* Whether the running script was cancelled or ran past its time limit,
+ * leaving Tcl's error if so (for loops that move virtual time). */
+bool lacp_tcl_interrupted(Tcl_Interp *interp);
+
 /* Parses "aa:bb:cc:dd:ee:ff" (or with '-'); errors name OPTION. */
 int lacp_tcl_get_mac(Tcl_Interp *interp, Tcl_Obj *obj, const char *option,
 		     uint8_t mac[6]);

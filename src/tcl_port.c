@@ -1150,28 +1150,6 @@ static int port_on(struct tcl_port *tp, Tcl_Interp *interp, int objc, Tcl_Obj *c
 	return TCL_OK;
 }
 
-/*
- * Whether INTERP's time limit has passed, leaving Tcl's own error if so.
- * Tcl_LimitCheck alone does not do here: it looks at the clock only every
- * so many commands, counted by the interpreter, and a virtual wait runs
- * no commands; nor does it run the limit's timer, which needs the event
- * loop a virtual wait does not serve.
- */
-static bool time_limit_passed(Tcl_Interp *interp)
-{
-	Tcl_Time limit, now;
-
-	if (!Tcl_LimitTypeEnabled(interp, TCL_LIMIT_TIME))
-		return false;
-	Tcl_LimitGetTime(interp, &limit);
-	Tcl_GetTime(&now);
-	if (now.sec < limit.sec || (now.sec == limit.sec && now.usec < limit.usec))
-		return false;
-	Tcl_SetObjResult(interp, Tcl_NewStringObj("time limit exceeded", -1));
-	Tcl_SetErrorCode(interp, "TCL", "LIMIT", "TIME", NULL);
-	return true;
-}
-
 /* Sets *DONE when the timeout of a real-time wait fires. */
 static void wait_timeout(ClientData cd)
 {
@@ -1238,8 +1216,7 @@ static int port_wait(struct tcl_port *tp, Tcl_Interp *interp, int objc, Tcl_Obj 
 				check_waiters(tp);
 			/* Virtual time may run on for ever (no timeout, a condition
 			 * that never holds): cancellation and limits still end it. */
-			if (Tcl_Canceled(interp, TCL_LEAVE_ERR_MSG) == TCL_ERROR ||
-			    time_limit_passed(interp)) {
+			if (lacp_tcl_interrupted(interp)) {
 				aborted = true;
 				break;
 			}

@@ -124,6 +124,8 @@ static int clock_advance(struct lacp_tcl_state *st, Tcl_Interp *interp, int objc
 			 Tcl_Obj *const objv[])
 {
 	double ms;
+	lacp_time_t target;
+	unsigned long steps = 0;
 
 	if (objc != 3)
 		return lacp_tcl_wrong_args(interp, 2, objv, "MS");
@@ -138,7 +140,17 @@ static int clock_advance(struct lacp_tcl_state *st, Tcl_Interp *interp, int objc
 		return lacp_tcl_error(interp, "LACP CLOCK NESTED",
 				      "lacp::clock advance cannot run inside an event it is delivering");
 	st->advancing = true;
-	lacp_vclock_advance(&st->vclock, st->q, (lacp_time_t)(ms * 1000));
+	target = st->vclock.now + (lacp_time_t)(ms * 1000);
+	/* Instant by instant, so a long advance can be cancelled or limited. */
+	while (st->vclock.now < target) {
+		lacp_time_t next = lacp_timerq_next(st->q);
+
+		lacp_vclock_advance_to(&st->vclock, st->q, next < target ? next : target);
+		if ((++steps & 255) == 0 && lacp_tcl_interrupted(interp)) {
+			st->advancing = false;
+			return TCL_ERROR;
+		}
+	}
 	st->advancing = false;
 	Tcl_SetObjResult(interp, Tcl_NewWideIntObj(st->vclock.now / 1000));
 	return TCL_OK;

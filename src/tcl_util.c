@@ -197,3 +197,27 @@ int lacp_tcl_get_hex(Tcl_Interp *interp, Tcl_Obj *obj, const char *option,
 	*len = out;
 	return TCL_OK;
 }
+
+/*
+ * Whether the script running in INTERP was cancelled (interp cancel) or
+ * its time limit passed, leaving Tcl's own error if so. Tcl_LimitCheck
+ * alone does not do for loops that move virtual time: it looks at the
+ * clock only every so many commands, counted by the interpreter, and the
+ * limit's timer needs the event loop such a loop does not serve.
+ */
+bool lacp_tcl_interrupted(Tcl_Interp *interp)
+{
+	Tcl_Time limit, now;
+
+	if (Tcl_Canceled(interp, TCL_LEAVE_ERR_MSG) == TCL_ERROR)
+		return true;
+	if (!Tcl_LimitTypeEnabled(interp, TCL_LIMIT_TIME))
+		return false;
+	Tcl_LimitGetTime(interp, &limit);
+	Tcl_GetTime(&now);
+	if (now.sec < limit.sec || (now.sec == limit.sec && now.usec < limit.usec))
+		return false;
+	Tcl_SetObjResult(interp, Tcl_NewStringObj("time limit exceeded", -1));
+	Tcl_SetErrorCode(interp, "TCL", "LIMIT", "TIME", NULL);
+	return true;
+}

@@ -142,15 +142,16 @@ static int clock_advance(struct lacp_tcl_state *st, Tcl_Interp *interp, int objc
 	st->advancing = true;
 	target = st->vclock.now + (lacp_time_t)(ms * 1000);
 	/* Instant by instant, so a long advance can be cancelled or limited. */
-	while (st->vclock.now < target) {
+	do {
 		lacp_time_t next = lacp_timerq_next(st->q);
 
+		/* (also at NOW itself: "advance 0" runs what is due) */
 		lacp_vclock_advance_to(&st->vclock, st->q, next < target ? next : target);
 		if ((++steps & 255) == 0 && lacp_tcl_interrupted(interp)) {
 			st->advancing = false;
 			return TCL_ERROR;
 		}
-	}
+	} while (st->vclock.now < target);
 	st->advancing = false;
 	Tcl_SetObjResult(interp, Tcl_NewWideIntObj(st->vclock.now / 1000));
 	return TCL_OK;

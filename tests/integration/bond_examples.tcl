@@ -44,11 +44,15 @@ proc example {name args} {
     }} $f $name]
     unset -nocomplain ::during
     foreach {k cond} [dict get $o -during] {set ::during($k) 0}
-    while {!$::exeof($name)} {
+    # polled until the script ends, and 400 ms longer: the guest reports
+    # what it did last up to 100 ms (its polling) after it did it
+    set end 0
+    while {!$end || [clock milliseconds] - $end < 400} {
         foreach {k cond} [dict get $o -during] {
             if {!$::during($k) && [catch {uplevel #0 [list expr $cond]} v] == 0 && $v} {set ::during($k) 1}
         }
         bond::until {$::exeof($name)} 50
+        if {$::exeof($name) && !$end} {set end [clock milliseconds]}
         if {[clock milliseconds] - $t0 > 120000} {
             catch {exec kill [pid $f]}
             break

@@ -146,7 +146,7 @@ set code [catch {
          OVS counted [dict get $st d1 rx_pdus] in, [dict get $st d1 tx_pdus] out"
     say "LACPDUs on t2/d2: we sent [dict get $c2 lacpdus_tx], received [dict get $c2 lacpdus_rx];\
          OVS counted [dict get $st d2 rx_pdus] in, [dict get $st d2 tx_pdus] out"
-    say "scenario scripts for your own switch: examples/*.tcl (see doc/examples.md)"
+    say "scenario scripts for your own switch: examples/*.tcl (see the README)"
 } msg opts]
 
 catch {lacp::trace stop}

@@ -10,8 +10,8 @@
 #     frame is a failure, not an excuse);
 #   - the other ports keep their periodic timing (every gap between their
 #     LACPDUs within fast_periodic +- 20%) and their partners never expire;
-#   - lacpctld answers lacpctlc throughout (every call succeeds; the median
-#     and worst round trips are printed).
+#   - lacpctld answers lacpctlc throughout: every call succeeds, none takes
+#     a second longer than before the flood (median and worst printed).
 # Needs root (namespaces); exit 77 otherwise.
 
 . "$(dirname "$0")/lib/ctl.sh"
@@ -174,8 +174,11 @@ worst=$(echo "$sorted" | tail -n 1)
 echo "lacpctlc during the flood: $calls calls, $failed_calls failed, round trip median ${median} us," \
 	"worst ${worst} us (median before the flood ${base_median} us)"
 expect "lacpctlc calls that failed during the flood" "$failed_calls" 0
-[ "$calls" -ge 20 ] || fail "only $calls lacpctlc calls during the flood"
-[ "$worst" -lt 1000000 ] || fail "a lacpctlc call took $worst us during the flood"
+# At least one call every two seconds, none more than a second slower than
+# the usual (which is far slower under ASan, or on a loaded machine).
+[ "$calls" -ge $((SECONDS_ / 2)) ] || fail "only $calls lacpctlc calls during the flood"
+[ "$worst" -lt $((base_median + 1000000)) ] ||
+	fail "a lacpctlc call took $worst us during the flood"
 
 # The timing of the other ports during the flood.
 run -c "

@@ -1698,6 +1698,14 @@ int lacp_port_set_config(struct lacp_port *p, const struct lacp_port_config *c,
 		actor_from_config(p);
 		p->ntt = true;
 	}
+	if (old.short_timeout != c->short_timeout && p->current_while != LACP_TIME_NEVER) {
+		/* The partner paces itself by our Timeout bit: a current_while
+		 * left running with the old timeout would expire a partner that
+		 * merely slowed down as we asked. Count from when it started. */
+		p->current_while_long = !c->short_timeout;
+		p->current_while = retime(p->current_while, p->current_while_start,
+					  c->short_timeout ? t->short_timeout : t->long_timeout);
+	}
 	if (old.collector_max_delay != c->collector_max_delay)
 		p->ntt = true;
 	if (!timing_equal(&old.timing, t)) {

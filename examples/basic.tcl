@@ -13,6 +13,15 @@ ex::setup basic "every link negotiates into one LAG with the DUT" 1 {
 ex::main {
     set ports [ex::ports -mode [ex::opt -mode]]
     set took [ex::bringup]
+    # 802.1AX does not make the DUT answer our last change at once: its
+    # echo of our state may wait for its next periodic LACPDU (1 s at the
+    # fast rate we ask for), so give it that long.
+    set echoed 1
+    foreach p $ports {
+        append echoed " && \[ex::has \[dict get \[ex::last $p\] partner state\] \
+            \[string map {E {} F {} N {}} \[dict get \[$p status\] actor state\]\]\]"
+    }
+    ex::until $echoed 1500
     set duts {}
     foreach p $ports {
         set l [ex::last $p]

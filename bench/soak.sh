@@ -95,7 +95,7 @@ flaps=0 ctl_flaps=0 calls=0 failures=0 injects=0
 start=$(date +%s)
 next_report=$start
 minute=0
-printf '%4s %8s %5s %8s %5s %5s %6s %6s %7s %8s %6s\n' min ctld_kB fds peer_kB fds cd_now flaps fired inject calls failed
+printf '%4s %8s %5s %8s %5s %5s %6s %6s %7s %5s %8s %6s\n' min ctld_kB fds peer_kB fds cd_now flaps fired inject rules calls failed
 first_rss=
 while :; do
 	now=$(date +%s)
@@ -104,8 +104,9 @@ while :; do
 		read -r prss pfds <<<"$(mem "$PEER")"
 		cd_now=$(ctl -c "$count_script" 2>/dev/null)
 		fired=$(ctl -c 'set ::renegotiated' 2>/dev/null)
-		printf '%4d %8s %5s %8s %5s %5s %6d %6s %7d %8d %6d\n' "$minute" "$crss" "$cfds" "$prss" "$pfds" \
-			"$cd_now" $((flaps + ctl_flaps)) "$fired" "$injects" "$calls" "$failures"
+		rules=$(ctl -c 'set n 0; foreach p [lacp::port names] {incr n [llength [$p rules]]}; set n' 2>/dev/null)
+		printf '%4d %8s %5s %8s %5s %5s %6d %6s %7d %5s %8d %6d\n' "$minute" "$crss" "$cfds" "$prss" "$pfds" \
+			"$cd_now" $((flaps + ctl_flaps)) "$fired" "$injects" "$rules" "$calls" "$failures"
 		echo "$minute $crss $cfds $prss $pfds" >>"$DIR/series"
 		minute=$((minute + 1))
 		next_report=$((start + minute * 60))
@@ -126,8 +127,13 @@ while :; do
 		sleep 0.$((RANDOM % 5 + 1))
 		ctl -c "p$i link up" >/dev/null && calls=$((calls + 1)) || failures=$((failures + 1))
 		ctl_flaps=$((ctl_flaps + 1)) ;;
-	2) # a rule that fires once and knocks the port out of sync
-		ctl -c "p$i inject {A:ATGSCD -> A:ATG} -once" >/dev/null && injects=$((injects + 1)) ||
+	2) # a rule that fires once and knocks the port out of sync; the
+		# rules spent before are deleted, as a client would (a spent rule
+		# stays listed, by design, until deleted)
+		ctl -c "foreach r [p$i rules] {
+				if {[dict get \$r spent]} {p$i rules delete [dict get \$r id]}
+			}
+			p$i inject {A:ATGSCD -> A:ATG} -once" >/dev/null && injects=$((injects + 1)) ||
 			failures=$((failures + 1))
 		calls=$((calls + 1)) ;;
 	3) ctl --status --json >/dev/null && calls=$((calls + 1)) || failures=$((failures + 1)) ;;

@@ -137,6 +137,9 @@ write("machines", {
     "system": prog(1, [0, 0, 0, 0], adv_s(5), [15, 0, 2 | (1 << 2)], adv_s(5),
                    [15, 0, 0 | (1 << 2)], adv_s(5), [15, 1, 1 | (3 << 2)], adv_s(5)),
     "expire": prog(0, [0, 0], adv_s(5), [7, 0, 0], adv_s(100), [7, 0, 1], adv_s(10)),
+    # down, LACP off, up: LACP_DISABLED; partner admin changes there; LACP on
+    "lacp_disabled": prog(0, [0, 0], adv_s(3), [5, 0, 0], [6, 0, 3, 0], [5, 0, 1], adv_s(3),
+                          [6, 0, 12, 0x45, 1, 1], adv_s(2), [6, 0, 3, 1], adv_s(5)),
 })
 
 

@@ -6,9 +6,10 @@
  * operations: time steps, received frames (raw octets, well-formed LACPDUs
  * and Marker PDUs built from the input), link and management changes,
  * tester controls (one-shot writes, forced bits, overrides, stop-tx,
- * drop-rx, host PDUs), cable cuts, ports freed and created, and actions
- * armed to run from inside a port's own event callback (nested inputs,
- * a port freeing itself or another).
+ * drop-rx, host PDUs), cable cuts, ports freed and created, inputs batched
+ * between lacp_system_hold() and release (released before time moves),
+ * and actions armed to run from inside a port's own event callback (nested
+ * inputs, a port freeing itself or another, a batch).
  *
  * After every operation, and on every frame sent, the standard's
  * invariants are checked (see check_port() and on_transmit()): at most
@@ -50,6 +51,7 @@ enum reentry {
 	RE_MAX_PORTS,
 	RE_NEW_PORT,
 	RE_CUT,
+	RE_BATCH,
 	RE_COUNT
 };
 
@@ -78,6 +80,7 @@ struct fuzz {
 	int n_ports;
 	struct lacp_wire *wires[NSYS * MAXP];
 	int n_wires;
+	int held[NSYS];     /* lacp_system_hold() calls not yet released */
 	uint64_t delivered; /* lacp_port_rx calls made, all ports */
 	struct fuzz_in *in;
 	bool trace; /* FUZZ_TRACE set: print each operation on stderr */
@@ -324,6 +327,9 @@ static void check_system(struct fuzz *f, int s)
 static void check_all(struct fuzz *f)
 {
 	for (int s = 0; s < NSYS; s++) {
+		/* A held system has inputs waiting: nothing is settled. */
+		if (f->held[s])
+			continue;
 		for (int k = 0; k < MAXP; k++)
 			if (live(&f->ports[s][k]))
 				check_port(f, &f->ports[s][k]);
@@ -475,6 +481,8 @@ static void rx_checked(struct fuzz *f, struct fport *fp, const uint8_t *pdu, siz
 	FUZZ_ASSERT(rc == (int)cls);
 	if (!live(fp) || f->delivered != delivered + 1)
 		return; /* a callback fed more frames or freed the port */
+	if (f->held[fp->sys])
+		return; /* counted when the hold ends */
 	if (dropped) {
 		FUZZ_ASSERT(fp->p->counters.rx_dropped == before.rx_dropped + 1);
 		return;
@@ -574,6 +582,17 @@ static void reenter(struct fuzz *f, struct fport *fp)
 		if (!live(o))
 			port_create(f, o, arg);
 		break;
+	case RE_BATCH: /* several changes in one hold, from a callback */
+		if (live(fp)) {
+			struct lacp_system *sys = f->sys[fp->sys];
+
+			lacp_system_hold(sys);
+			lacp_port_write_partner_state(fp->p, arg, now);
+			lacp_port_force_actor_state(fp->p, (uint8_t)(arg >> 4), arg, now);
+			lacp_port_set_tx_enabled(fp->p, true, now);
+			lacp_system_release(sys, now);
+		}
+		break;
 	case RE_CUT:
 		if (fp->w) {
 			if (lacp_wire_is_cut(fp->w))
@@ -604,9 +623,20 @@ static void on_event(void *ctx, struct lacp_port *p, const struct lacp_event *ev
 		reenter(fp->f, fp);
 }
 
+/* Releases every hold, as a host does before time moves on. */
+static void release_all(struct fuzz *f)
+{
+	for (int s = 0; s < NSYS; s++)
+		while (f->held[s] > 0) {
+			f->held[s]--;
+			lacp_system_release(f->sys[s], f->vc.now);
+		}
+}
+
 /* Advances the clock by DELTA, within the input's time budget. */
 static void advance(struct fuzz *f, lacp_time_t start, lacp_time_t delta)
 {
+	release_all(f);
 	if (f->vc.now + delta > start + MAX_SPAN)
 		delta = start + MAX_SPAN - f->vc.now;
 	if (delta <= 0)
@@ -711,6 +741,7 @@ static const char *const op_name[] = {
 	"advance-ms", "advance-s", "rx-raw", "rx-lacpdu", "rx-marker", "enable", "config",
 	"wire", "write-actor", "write-partner", "force", "tx-enable", "rx-enable", "override",
 	"host-pdu", "system", "free", "new", "reenter", "counters-reset", "run", "rx-echo",
+	"hold", "release",
 };
 
 static void run_op(struct fuzz *f, lacp_time_t start)
@@ -722,12 +753,13 @@ static void run_op(struct fuzz *f, lacp_time_t start)
 
 	if (fp->idx >= f->n_ports)
 		fp = &f->ports[fp->sys][0];
-	op %= 22;
+	op %= 24;
 	if (f->trace)
 		fprintf(stderr, "%10.3f ms  %s port %d/%d, args at %zu\n", (double)now / 1000,
 			op_name[op], fp->sys, fp->idx, in->pos);
-	/* Operations on a port that is gone: only bringing it back. */
-	if (!live(fp) && op != 0 && op != 1 && op != 17)
+	/* Operations on a port that is gone: only bringing it back, time
+	 * and holds. */
+	if (!live(fp) && op != 0 && op != 1 && op != 17 && op != 22 && op != 23)
 		return;
 	switch (op) {
 	case 0: advance(f, start, LACP_MS(fuzz_u16(in) % 4000)); break;
@@ -821,6 +853,18 @@ static void run_op(struct fuzz *f, lacp_time_t start)
 		rx_checked(f, fp, buf, sizeof(buf));
 		break;
 	}
+	case 22: /* batch what follows (the next operations until release) */
+		if (f->held[fp->sys] < 3) {
+			f->held[fp->sys]++;
+			lacp_system_hold(f->sys[fp->sys]);
+		}
+		break;
+	case 23:
+		if (f->held[fp->sys] > 0) {
+			f->held[fp->sys]--;
+			lacp_system_release(f->sys[fp->sys], now);
+		}
+		break;
 	}
 }
 
@@ -884,6 +928,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_all(f);
 	}
 	/* Let what the last operation started play out, then check again. */
+	release_all(f);
+	check_all(f);
 	lacp_vclock_advance(&f->vc, f->q, LACP_SEC(5));
 	FUZZ_ASSERT(lacp_timerq_next(f->q) > f->vc.now);
 	check_all(f);

@@ -210,6 +210,11 @@ int lacp_tcl_get_int_range(Tcl_Interp *interp, Tcl_Obj *obj, const char *option,
  * leaving Tcl's error if so (for loops that move virtual time). */
 bool lacp_tcl_interrupted(Tcl_Interp *interp);
 
+/* Puts the fields shared by every view of a machine event (transition,
+ * expiry, aggregator, churn, loopback) into dict D; false for others. */
+struct lacp_event;
+bool lacp_tcl_event_fields(Tcl_Obj *d, const struct lacp_event *ev);
+
 /* Parses "aa:bb:cc:dd:ee:ff" (or with '-'); errors name OPTION. */
 int lacp_tcl_get_mac(Tcl_Interp *interp, Tcl_Obj *obj, const char *option,
 		     uint8_t mac[6]);

@@ -454,17 +454,9 @@ static Tcl_Obj *event_dict(const struct tcl_port *tp, const struct lacp_event *e
 
 	put(d, "event", Tcl_NewStringObj(lacp_event_name[ev->type], -1));
 	put(d, "time", Tcl_NewDoubleObj((double)ev->time / 1000.0));
+	if (lacp_tcl_event_fields(d, ev))
+		return d;
 	switch (ev->type) {
-	case LACP_EV_TRANSITION:
-	case LACP_EV_EXPIRED:
-		put(d, "machine", Tcl_NewStringObj(lacp_machine_name[ev->machine], -1));
-		put(d, "from", Tcl_NewStringObj(lacp_machine_state_name(ev->machine, ev->from), -1));
-		put(d, "to", Tcl_NewStringObj(lacp_machine_state_name(ev->machine, ev->to), -1));
-		break;
-	case LACP_EV_AGGREGATOR:
-		put(d, "from", Tcl_NewIntObj(ev->old_aggregator));
-		put(d, "to", Tcl_NewIntObj(ev->new_aggregator));
-		break;
 	case LACP_EV_OPER:
 		put(d, "from", Tcl_ObjPrintf("A:%s|P:%s",
 			Tcl_GetString(lacp_tcl_state_obj(ev->old_actor_state)),
@@ -489,13 +481,6 @@ static Tcl_Obj *event_dict(const struct tcl_port *tp, const struct lacp_event *e
 		ckfree(dec);
 		break;
 	}
-	case LACP_EV_CHURN:
-		put(d, "machine", Tcl_NewStringObj(lacp_machine_name[ev->machine], -1));
-		put(d, "on", Tcl_NewBooleanObj(ev->on));
-		break;
-	case LACP_EV_LOOPBACK:
-		put(d, "on", Tcl_NewBooleanObj(ev->on));
-		break;
 	default:
 		break;
 	}

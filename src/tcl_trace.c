@@ -86,21 +86,8 @@ void lacp_tcl_trace_event(struct lacp_tcl_state *st, const char *port, const uin
 		put(d, "pdu", lacp_tcl_hex_obj(ev->pdu, ev->len));
 		ckfree(dec);
 		break;
-	case LACP_EV_TRANSITION:
-		put(d, "machine", Tcl_NewStringObj(lacp_machine_name[ev->machine], -1));
-		put(d, "from", Tcl_NewStringObj(lacp_machine_state_name(ev->machine, ev->from), -1));
-		put(d, "to", Tcl_NewStringObj(lacp_machine_state_name(ev->machine, ev->to), -1));
-		break;
-	case LACP_EV_AGGREGATOR:
-		put(d, "from", Tcl_NewIntObj(ev->old_aggregator));
-		put(d, "to", Tcl_NewIntObj(ev->new_aggregator));
-		break;
-	case LACP_EV_CHURN:
-		put(d, "machine", Tcl_NewStringObj(lacp_machine_name[ev->machine], -1));
-		put(d, "on", Tcl_NewBooleanObj(ev->on));
-		break;
 	default:
-		put(d, "on", Tcl_NewBooleanObj(ev->on));
+		lacp_tcl_event_fields(d, ev);
 		break;
 	}
 	if (Tcl_IsShared(tr->events)) {

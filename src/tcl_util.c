@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sm.h"
 #include "state.h"
 #include "tcl_lacp.h"
 
@@ -220,4 +221,38 @@ bool lacp_tcl_interrupted(Tcl_Interp *interp)
 	Tcl_SetObjResult(interp, Tcl_NewStringObj("time limit exceeded", -1));
 	Tcl_SetErrorCode(interp, "TCL", "LIMIT", "TIME", NULL);
 	return true;
+}
+
+/*
+ * Puts the fields every view of a machine event shares into dict D:
+ * machine, from and to of a transition or expiry, the aggregators of an
+ * aggregator change, machine and on of churn, on of loopback. Returns
+ * whether EV was one of those.
+ */
+bool lacp_tcl_event_fields(Tcl_Obj *d, const struct lacp_event *ev)
+{
+	switch (ev->type) {
+	case LACP_EV_TRANSITION:
+	case LACP_EV_EXPIRED:
+		Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("machine", -1),
+			       Tcl_NewStringObj(lacp_machine_name[ev->machine], -1));
+		Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("from", -1), Tcl_NewStringObj(
+			lacp_machine_state_name(ev->machine, ev->from), -1));
+		Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("to", -1), Tcl_NewStringObj(
+			lacp_machine_state_name(ev->machine, ev->to), -1));
+		return true;
+	case LACP_EV_AGGREGATOR:
+		Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("from", -1), Tcl_NewIntObj(ev->old_aggregator));
+		Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("to", -1), Tcl_NewIntObj(ev->new_aggregator));
+		return true;
+	case LACP_EV_CHURN:
+		Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("machine", -1),
+			       Tcl_NewStringObj(lacp_machine_name[ev->machine], -1));
+		/* fall through */
+	case LACP_EV_LOOPBACK:
+		Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("on", -1), Tcl_NewBooleanObj(ev->on));
+		return true;
+	default:
+		return false;
+	}
 }

@@ -450,6 +450,7 @@ static void put(Tcl_Obj *d, const char *key, Tcl_Obj *value)
 /* The dict passed to an `on` script. */
 static Tcl_Obj *event_dict(const struct tcl_port *tp, const struct lacp_event *ev)
 {
+	char sa[LACP_STATE_STRLEN], sp[LACP_STATE_STRLEN];
 	Tcl_Obj *d = Tcl_NewDictObj();
 
 	put(d, "event", Tcl_NewStringObj(lacp_event_name[ev->type], -1));
@@ -458,12 +459,14 @@ static Tcl_Obj *event_dict(const struct tcl_port *tp, const struct lacp_event *e
 		return d;
 	switch (ev->type) {
 	case LACP_EV_OPER:
+		/* Formatted into buffers: a Tcl_Obj made only for its string
+		 * would never be freed. */
 		put(d, "from", Tcl_ObjPrintf("A:%s|P:%s",
-			Tcl_GetString(lacp_tcl_state_obj(ev->old_actor_state)),
-			Tcl_GetString(lacp_tcl_state_obj(ev->old_partner_state))));
+			lacp_state_format(ev->old_actor_state, sa),
+			lacp_state_format(ev->old_partner_state, sp)));
 		put(d, "to", Tcl_ObjPrintf("A:%s|P:%s",
-			Tcl_GetString(lacp_tcl_state_obj(ev->new_actor_state)),
-			Tcl_GetString(lacp_tcl_state_obj(ev->new_partner_state))));
+			lacp_state_format(ev->new_actor_state, sa),
+			lacp_state_format(ev->new_partner_state, sp)));
 		put(d, "actor", lacp_tcl_state_obj(ev->new_actor_state));
 		put(d, "partner", lacp_tcl_state_obj(ev->new_partner_state));
 		break;
@@ -691,11 +694,16 @@ static int place_port(Tcl_Interp *interp, struct tcl_port *tp, struct port_opts 
 	if (o->cfg.port_number == 0)
 		o->cfg.port_number = lacp_system_free_port_number(sys);
 	if (o->cfg.port_number == 0 || port_number_used(sys, tp->port, o->cfg.port_number)) {
+		Tcl_Obj *mac = lacp_tcl_mac_obj(id);
+		int rc;
+
+		Tcl_IncrRefCount(mac);
 		lacp_tcl_systems_gc(st);
-		return lacp_tcl_error(interp, "LACP VALUE INUSE",
-				      "port number %u is already used by another port of system %s",
-				      o->cfg.port_number,
-				      Tcl_GetString(lacp_tcl_mac_obj(id)));
+		rc = lacp_tcl_error(interp, "LACP VALUE INUSE",
+				    "port number %u is already used by another port of system %s",
+				    o->cfg.port_number, Tcl_GetString(mac));
+		Tcl_DecrRefCount(mac);
+		return rc;
 	}
 	if (sys->priority != o->system_priority)
 		lacp_system_set_priority(sys, o->system_priority, now);
@@ -980,6 +988,7 @@ static Tcl_Obj *counters_obj(const struct lacp_port_counters *c)
 /* NAME status */
 static int port_status(struct tcl_port *tp, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
 {
+	char mask[LACP_STATE_STRLEN], value[LACP_STATE_STRLEN];
 	const struct lacp_port *p = tp->port;
 	struct lacp_info actor = p->actor;
 	Tcl_Obj *d;
@@ -1000,8 +1009,8 @@ static int port_status(struct tcl_port *tp, Tcl_Interp *interp, int objc, Tcl_Ob
 	put(d, "partner_churn", Tcl_NewStringObj(lacp_partner_churn_state_name[p->partner_churn], -1));
 	put(d, "actor_oper_state", lacp_tcl_state_obj(p->actor.state));
 	put(d, "forced", p->force_mask ? Tcl_ObjPrintf("%s/%s",
-		Tcl_GetString(lacp_tcl_state_obj(p->force_mask)),
-		Tcl_GetString(lacp_tcl_state_obj(p->force_value))) : Tcl_NewStringObj("", 0));
+		lacp_state_format(p->force_mask, mask),
+		lacp_state_format(p->force_value, value)) : Tcl_NewStringObj("", 0));
 	put(d, "port_enabled", Tcl_NewBooleanObj(p->port_enabled));
 	put(d, "enabled", Tcl_NewBooleanObj(tp->admin_enabled));
 	put(d, "link", Tcl_NewStringObj(tp->carrier ? "up" : "down", -1));

@@ -575,9 +575,11 @@ static void fire(struct tcl_rules *rs, struct rule *r, bool received)
 	lacp_system_hold(sys);
 	for (i = 0; i < r->n_actions && !rs->dying && !lacp_tcl_port_deleted(tp); i++) {
 		if (run_action(rs, r, &r->actions[i], interp) != TCL_OK) {
-			Tcl_AddErrorInfo(interp, Tcl_GetString(Tcl_ObjPrintf(
+			/* AppendObj frees the message; AddErrorInfo of its
+			 * string would leave the object behind. */
+			Tcl_AppendObjToErrorInfo(interp, Tcl_ObjPrintf(
 				"\n    (action %d of rule %d on port \"%s\")", i + 1, r->id,
-				lacp_tcl_port_name(tp))));
+				lacp_tcl_port_name(tp)));
 			lacp_tcl_log(interp, LACP_LOG_ERROR, "%s rule %d: %s",
 				     lacp_tcl_log_port_label(tp), r->id,
 				     Tcl_GetString(Tcl_GetObjResult(interp)));

@@ -133,6 +133,23 @@ static bool harmless(Tcl_Obj *cmd, int which)
 	return true;
 }
 
+/* The word of LEN input bytes at P as a script would have it: read as
+ * UTF-8, so that a NUL or a stray byte becomes a character, as Tcl keeps
+ * them, rather than bytes no Tcl string can hold. */
+static Tcl_Obj *word(const char *p, size_t len)
+{
+	static Tcl_Encoding utf8;
+	Tcl_DString ds;
+	Tcl_Obj *w;
+
+	if (utf8 == NULL)
+		utf8 = Tcl_GetEncoding(NULL, "utf-8");
+	Tcl_ExternalToUtfDString(utf8, p, (int)len, &ds);
+	w = Tcl_NewStringObj(Tcl_DStringValue(&ds), Tcl_DStringLength(&ds));
+	Tcl_DStringFree(&ds);
+	return w;
+}
+
 /* Destroys every port and wire, checks none is left, restarts the clock. */
 static void cleanup(void)
 {
@@ -168,15 +185,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		const char *p = (const char *)data + 1, *end = (const char *)data + size;
 
+		Tcl_Obj *prefix = Tcl_NewStringObj(prefixes[data[0] % N_PREFIX], -1);
+
+		/* AppendList copies the elements; the prefix is ours to free. */
+		Tcl_IncrRefCount(prefix);
 		cmd = Tcl_NewListObj(0, NULL);
-		if (Tcl_ListObjAppendList(NULL, cmd, Tcl_NewStringObj(prefixes[data[0] % N_PREFIX],
-								       -1)) != TCL_OK)
+		if (Tcl_ListObjAppendList(NULL, cmd, prefix) != TCL_OK)
 			abort();
+		Tcl_DecrRefCount(prefix);
 		while (p <= end && p != NULL) {
 			const char *nl = memchr(p, '\n', (size_t)(end - p));
 			const char *e = nl ? nl : end;
 
-			Tcl_ListObjAppendElement(NULL, cmd, Tcl_NewStringObj(p, (int)(e - p)));
+			Tcl_ListObjAppendElement(NULL, cmd, word(p, (size_t)(e - p)));
 			p = nl ? nl + 1 : NULL;
 		}
 	}

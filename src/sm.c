@@ -749,13 +749,25 @@ static void periodic_set(struct lacp_port *p, enum lacp_periodic_state to, lacp_
 		p->periodic_timer = LACP_TIME_NEVER;
 		break;
 	case LACP_PERIODIC_FAST_PERIODIC:
-		p->periodic_start = now;
-		p->periodic_timer = after(now, t->fast_periodic);
+	case LACP_PERIODIC_SLOW_PERIODIC: {
+		lacp_time_t period = to == LACP_PERIODIC_FAST_PERIODIC ? t->fast_periodic
+								      : t->slow_periodic;
+		lacp_time_t start = now;
+
+		/* Back from PERIODIC_TX because periodic_timer expired: the
+		 * machine moved at the timer's deadline, not when the host
+		 * got round to running it, so the next period counts from
+		 * the deadline. Late wake-ups then do not add up period after
+		 * period, and ports whose timers one wake-up ran together
+		 * keep their own phases instead of merging into one burst.
+		 * After a stall of a whole period, it counts from now. */
+		if (from == LACP_PERIODIC_PERIODIC_TX && p->periodic_timer <= now &&
+		    now - p->periodic_timer < period)
+			start = p->periodic_timer;
+		p->periodic_start = start;
+		p->periodic_timer = after(start, period);
 		break;
-	case LACP_PERIODIC_SLOW_PERIODIC:
-		p->periodic_start = now;
-		p->periodic_timer = after(now, t->slow_periodic);
-		break;
+	}
 	case LACP_PERIODIC_PERIODIC_TX:
 		p->ntt = true;
 		break;

@@ -34,8 +34,7 @@ struct lacp_tcl_state {
 	struct lacp_timerq *q;       /* every deadline of every port and wire */
 	bool virtual_clock;
 	struct lacp_vclock vclock;
-	Tcl_TimerToken timer;        /* real mode: armed for the queue head */
-	lacp_time_t timer_due;
+	bool timer_queued;           /* real mode: the queue's event is queued */
 	bool running;                /* inside lacp_timerq_run */
 	bool advancing;              /* virtual time is being moved */
 	uint8_t default_system_id[6];
@@ -70,7 +69,8 @@ void lacp_tcl_trace_event(struct lacp_tcl_state *st, const char *port, const uin
 /* The time now on the interpreter's clock (real or virtual). */
 lacp_time_t lacp_tcl_now(const struct lacp_tcl_state *st);
 
-/* Re-arms the event-loop timer for the head of the queue (real mode). */
+/* Tells the host that the queue's head may have moved (the event source
+ * of tcl_state.c reads it at every turn of the loop: nothing to do now). */
 void lacp_tcl_schedule(struct lacp_tcl_state *st);
 
 /* The system with ID (created with PRIORITY when new), or NULL (no memory). */

@@ -17,53 +17,117 @@ lacp_time_t lacp_tcl_now(const struct lacp_tcl_state *st)
 	return st->virtual_clock ? st->vclock.now : lacp_clock_monotonic();
 }
 
-/* The event-loop timer: runs every deadline that has come. */
-static void timer_fired(ClientData cd)
+/*
+ * Real time: the queue is an event source of Tcl's notifier. At every
+ * turn of the event loop, source_setup() bounds the notifier's wait by
+ * when the queue's next run is due (Tcl_SetMaxBlockTime, to the
+ * microsecond), and source_check() queues one timer_event when that time
+ * has come; timer_event_proc() runs every timer due. Nothing needs
+ * re-arming when the queue changes: the next turn reads its head again.
+ * No descriptor is involved, so a deadline wakes the waiting thread itself
+ * rather than going through the notifier thread of a threaded Tcl 8.6.
+ *
+ * When is a run due? At the first point of a fixed grid (multiples of a
+ * grid step on the monotonic axis) at or after the earliest deadline:
+ * every deadline within one step costs one wake-up, not one each, and the
+ * lateness this adds, under a step, is the same for a deadline every time
+ * it recurs. The periodic machine counts each period from its deadline,
+ * not from when it ran, so the interval between periodic LACPDUs on the
+ * wire stays the period: only the phase moves, by less than a step.
+ * (Tcl_CreateTimerHandler rounds each wait up to whole milliseconds from
+ * the moment of the wait, which moves with everything else the loop does:
+ * that lateness changed from one period to the next, and so did the
+ * interval.) The step is 1 ms, 2 ms from 128 armed timers and 4 ms from
+ * 512: a thousand ports on their own phases then cost a few hundred
+ * wake-ups a second rather than a thousand and more, and every timer
+ * stays far inside the tolerance 802.1AX gives its timers (±250 ms, 6.4.4).
+ */
+struct timer_event {
+	Tcl_Event header;
+	struct lacp_tcl_state *st;
+};
+
+static lacp_time_t grid_step(const struct lacp_tcl_state *st)
+{
+	size_t n = lacp_timerq_count(st->q);
+
+	return n < 128 ? LACP_MS(1) : n < 512 ? LACP_MS(2) : LACP_MS(4);
+}
+
+/* When the next run of the queue is due (see above), or LACP_TIME_NEVER. */
+static lacp_time_t run_due(const struct lacp_tcl_state *st)
+{
+	lacp_time_t next = lacp_timerq_next(st->q), g;
+
+	if (next == LACP_TIME_NEVER)
+		return next;
+	g = grid_step(st);
+	return next + (g - next % g) % g;
+}
+
+/* Whether the real-clock source has work to look at now. */
+static bool source_live(const struct lacp_tcl_state *st, int flags)
+{
+	return (flags & TCL_TIMER_EVENTS) && !st->virtual_clock && !st->running &&
+	       !st->timer_queued;
+}
+
+static void source_setup(ClientData cd, int flags)
 {
 	struct lacp_tcl_state *st = cd;
+	lacp_time_t at, now, wait;
+	Tcl_Time block;
 
-	st->timer = NULL;
-	st->timer_due = LACP_TIME_NEVER;
-	if (st->virtual_clock)
+	if (!source_live(st, flags) || (at = run_due(st)) == LACP_TIME_NEVER)
 		return;
+	now = lacp_clock_monotonic();
+	wait = at > now ? at - now : 0;
+	block.sec = (long)(wait / 1000000);
+	block.usec = (long)(wait % 1000000);
+	Tcl_SetMaxBlockTime(&block);
+}
+
+static int timer_event_proc(Tcl_Event *ev, int flags)
+{
+	struct lacp_tcl_state *st = ((struct timer_event *)ev)->st;
+
+	if (!(flags & TCL_TIMER_EVENTS))
+		return 0; /* not now: stays queued */
+	st->timer_queued = false;
+	if (st->virtual_clock || st->running)
+		return 1;
 	st->running = true;
 	lacp_timerq_run(st->q, lacp_clock_monotonic());
 	st->running = false;
-	lacp_tcl_schedule(st);
+	return 1;
+}
+
+static void source_check(ClientData cd, int flags)
+{
+	struct lacp_tcl_state *st = cd;
+	struct timer_event *ev;
+
+	if (!source_live(st, flags) || run_due(st) > lacp_clock_monotonic())
+		return;
+	ev = (struct timer_event *)ckalloc(sizeof *ev);
+	ev->header.proc = timer_event_proc;
+	ev->st = st;
+	st->timer_queued = true;
+	Tcl_QueueEvent(&ev->header, TCL_QUEUE_TAIL);
+}
+
+/* Tcl_DeleteEvents filter: the queued timer event of the state CD. */
+static int is_our_event(Tcl_Event *ev, ClientData cd)
+{
+	return ev->proc == timer_event_proc && ((struct timer_event *)ev)->st == cd;
 }
 
 void lacp_tcl_schedule(struct lacp_tcl_state *st)
 {
-	lacp_time_t next = lacp_timerq_next(st->q), now;
-	long ms;
-
-	if (st->virtual_clock || st->running) {
-		if (st->timer != NULL && st->virtual_clock) {
-			Tcl_DeleteTimerHandler(st->timer);
-			st->timer = NULL;
-			st->timer_due = LACP_TIME_NEVER;
-		}
-		return;
-	}
-	if (next == st->timer_due && st->timer != NULL)
-		return;
-	if (st->timer != NULL)
-		Tcl_DeleteTimerHandler(st->timer);
-	st->timer = NULL;
-	st->timer_due = next;
-	if (next == LACP_TIME_NEVER)
-		return;
-	now = lacp_clock_monotonic();
-	/* Tcl counts in milliseconds: round up so the run finds the timer due. */
-	ms = next <= now ? 0 : (long)((next - now + 999) / 1000);
-	st->timer = Tcl_CreateTimerHandler((int)ms, timer_fired, st);
-}
-
-/* The queue's notification: its earliest deadline may have moved. */
-static void queue_changed(void *ctx, lacp_time_t next)
-{
-	(void)next;
-	lacp_tcl_schedule(ctx);
+	/* The event source reads the queue's head at every turn of the
+	 * event loop: there is nothing to re-arm. Kept as the one place to
+	 * hook a host timer into, should one be needed again. */
+	(void)st;
 }
 
 /* A locally administered MAC that differs between processes: the default
@@ -92,9 +156,8 @@ struct lacp_tcl_state *lacp_tcl_state_new(Tcl_Interp *interp)
 		return NULL;
 	}
 	st->interp = interp;
-	st->timer_due = LACP_TIME_NEVER;
 	generate_system_id(st->default_system_id);
-	lacp_timerq_set_notify(st->q, queue_changed, st);
+	Tcl_CreateEventSource(source_setup, source_check, st);
 	return st;
 }
 
@@ -136,9 +199,8 @@ void lacp_tcl_state_free(struct lacp_tcl_state *st)
 {
 	size_t i;
 
-	if (st->timer != NULL)
-		Tcl_DeleteTimerHandler(st->timer);
-	lacp_timerq_set_notify(st->q, NULL, NULL);
+	Tcl_DeleteEventSource(source_setup, source_check, st);
+	Tcl_DeleteEvents(is_our_event, st);
 	for (i = 0; i < st->n_systems; i++)
 		lacp_system_free(st->systems[i]);
 	free(st->systems);

@@ -117,9 +117,11 @@ static int fail(struct parser *p, int word, const char *kind, const char *fmt, .
 
 static int emit(struct parser *p, enum op op, int arg, lacp_time_t time)
 {
+	/* The term that does not fit is the one just read: name its last word
+	 * (pos may already stand past the end of the condition). */
 	if (p->n_nodes == MAX_NODES)
-		return fail(p, p->pos, "SYNTAX", "condition too long (more than %d terms)",
-			    MAX_NODES);
+		return fail(p, p->pos > 0 ? p->pos - 1 : 0, "SYNTAX",
+			    "condition too long (more than %d terms)", MAX_NODES);
 	p->nodes[p->n_nodes].op = op;
 	p->nodes[p->n_nodes].arg = arg;
 	p->nodes[p->n_nodes].time = time;

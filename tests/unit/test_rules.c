@@ -127,6 +127,18 @@ int main(void)
 	CHECK_STR(error_of("after -5", NULL), "bad time \"-5\" in \"after -5\": expected milliseconds");
 	CHECK(strncmp(error_of("frobnicate", &word), "unknown word \"frobnicate\" in condition", 38) == 0);
 
+	/* too many terms: the error names a word of the condition (the last) */
+	{
+		char many[4000] = "";
+		int i, w;
+
+		for (i = 0; i < 200; i++)
+			strcat(many, i ? " and A:G" : "A:G");
+		CHECK_STR(error_of(many, &w), "condition too long (more than 256 terms)");
+		CHECK(w >= 0 && w < 399);
+		CHECK_INT(w, 256); /* the clause that did not fit */
+	}
+
 	/* deep nesting is refused, not a stack overflow */
 	{
 		char deep[2100];

@@ -1,0 +1,269 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# What the benchmark drivers (bench/*.tcl, run by tclsh as root) share:
+# where the build is, namespaces and veth pairs created in batches and
+# removed on every exit path, processes started in the background and
+# stopped by pid, the machine's description, and the RESULT lines the
+# measuring tools print (collected for bench/run-all's summary).
+
+namespace eval ::bench {
+    variable root [file normalize [file join [file dirname [info script]] ..]]
+    variable build [expr {[info exists ::env(LACP_BUILD)]
+                          ? [file normalize $::env(LACP_BUILD)] : [file join $root build]}]
+    variable tag "lbench[pid]"
+    variable namespaces {}
+    variable pids {}
+    variable tmp [file join [expr {[info exists ::env(TMPDIR)] ? $::env(TMPDIR) : "/tmp"}] "lacp-bench-[pid]"]
+    variable results {}
+    variable needroot 1
+    # -shell epoll: bench/lacpsh-epoll (epoll_notify.c) instead of lacpsh;
+    # figures get the suffix _epoll
+    variable shell lacpsh
+    variable suffix {}
+
+    proc bin {name} {
+        variable build
+        foreach dir {bin bench} {
+            set p [file join $build $dir $name]
+            if {[file executable $p]} {return $p}
+        }
+        error "$name not found under $build (build first: cmake --build $build, or set LACP_BUILD)"
+    }
+
+    # Takes -shell lacpsh|epoll out of the list in the variable ARGV names.
+    proc shell_option {argvName} {
+        upvar 1 $argvName argv
+        variable shell
+        variable suffix
+        set i [lsearch -exact $argv -shell]
+        if {$i < 0} return
+        set shell [lindex $argv $i+1]
+        set argv [lreplace $argv $i $i+1]
+        switch -- $shell {
+            lacpsh {set suffix {}}
+            epoll {set suffix _epoll}
+            default {puts stderr "-shell must be lacpsh or epoll"; exit 64}
+        }
+    }
+
+    # The lacpsh the benchmark runs (see -shell).
+    proc lacpsh {} {
+        variable shell
+        return [bin [expr {$shell eq "epoll" ? "lacpsh-epoll" : "lacpsh"}]]
+    }
+
+    # Exits unless root: namespaces and packet sockets need it.
+    proc require_root {} {
+        if {[exec id -u] != 0} {
+            puts stderr "this benchmark needs root (network namespaces, packet sockets)"
+            exit 77
+        }
+    }
+
+    # A new namespace, loopback up, IPv6 off (so the kernel sends nothing
+    # of its own on the links made in it afterwards).
+    proc netns {short} {
+        variable namespaces
+        variable tag
+        set name "$tag-$short"
+        exec ip netns add $name
+        lappend namespaces $name
+        exec ip -n $name link set lo up
+        foreach c {all default} {
+            catch {exec ip netns exec $name sysctl -qw net.ipv6.conf.$c.disable_ipv6=1}
+        }
+        return $name
+    }
+
+    # N veth pairs NS1/P1<k> <-> NS2/P2<k>, k = FIRST..FIRST+N-1, all up,
+    # made with two `ip -batch` runs (a thousand pairs take seconds, not
+    # minutes). Returns the list of NS1-side names.
+    proc veths {ns1 p1 ns2 p2 n {first 1}} {
+        variable tmp
+        file mkdir $tmp
+        set add [file join $tmp veth-add]
+        set up1 [file join $tmp veth-up1]
+        set up2 [file join $tmp veth-up2]
+        set fa [open $add w]; set f1 [open $up1 w]; set f2 [open $up2 w]
+        set names {}
+        for {set k $first} {$k < $first + $n} {incr k} {
+            puts $fa "link add $p1$k type veth peer name $p2$k netns $ns2"
+            puts $f1 "link set $p1$k up"
+            puts $f2 "link set $p2$k up"
+            lappend names $p1$k
+        }
+        close $fa; close $f1; close $f2
+        exec ip -n $ns1 -batch $add
+        exec ip -n $ns1 -batch $up1
+        exec ip -n $ns2 -batch $up2
+        return $names
+    }
+
+    # Starts ARGS in the background with stdout and stderr to FILE; returns
+    # the pid (with `ip netns exec`, that of the program itself: it execs).
+    proc spawn {file args} {
+        variable pids
+        set pid [exec {*}$args >& $file &]
+        lappend pids $pid
+        return $pid
+    }
+
+    proc alive {pid} {
+        if {[catch {open /proc/$pid/stat} f]} {return 0}
+        set s [read $f]
+        close $f
+        return [expr {[lindex [regsub {^.*\) } $s {}] 0] ni {Z X}}]
+    }
+
+    # SIGTERM, then SIGKILL after 3 s.
+    proc kill {pid} {
+        variable pids
+        catch {exec kill $pid}
+        for {set i 0} {$i < 150 && [alive $pid]} {incr i} {after 20}
+        if {[alive $pid]} {catch {exec kill -9 $pid}}
+        set pids [lsearch -all -inline -not -exact $pids $pid]
+        catch {exec true} ;# reaps finished background children
+    }
+
+    # Waits until FILE has a line matching the regexp RE (returns the
+    # match's first group, or the line) or MS pass (error, with the file's
+    # tail); PID, when given, must stay alive meanwhile.
+    proc wait_line {file re ms {pid 0}} {
+        set deadline [expr {[clock milliseconds] + $ms}]
+        while {[clock milliseconds] < $deadline} {
+            if {![catch {open $file} f]} {
+                set text [read $f]
+                close $f
+                foreach line [split $text \n] {
+                    if {[regexp -- $re $line all g1]} {return $g1}
+                    if {[regexp -- $re $line]} {return $line}
+                }
+                if {$pid && ![alive $pid]} {
+                    error "process $pid ended before printing /$re/:\n$text"
+                }
+            }
+            after 20
+        }
+        set text {}
+        catch {set f [open $file]; set text [read $f]; close $f}
+        error "timed out after $ms ms waiting for /$re/ in $file:\n[string range $text end-2000 end]"
+    }
+
+    # Runs a measuring tool, echoes its output, keeps its RESULT lines
+    # (printed too: bench/run-all collects them).
+    proc measure {args} {
+        variable results
+        set out [exec {*}$args 2>@ stderr]
+        foreach line [split $out \n] {
+            if {[string match "RESULT *" $line]} {
+                lappend results [string range $line 7 end]
+            }
+            puts $line
+        }
+        flush stdout
+        return $out
+    }
+
+    # Keeps a figure computed by the driver itself as a RESULT line.
+    proc result {name args} {
+        variable results
+        set line $name
+        foreach {k v} $args {append line " $k=$v"}
+        lappend results $line
+        puts "RESULT $line"
+    }
+
+    # The dict of one RESULT line kept under NAME.
+    proc get {name} {
+        variable results
+        foreach r $results {
+            if {[lindex $r 0] eq $name} {
+                set d {}
+                foreach kv [lrange $r 1 end] {
+                    lassign [split $kv =] k v
+                    dict set d $k $v
+                }
+                return $d
+            }
+        }
+        return {}
+    }
+
+    proc cleanup {} {
+        variable namespaces
+        variable pids
+        variable tmp
+        foreach pid $pids {catch {exec kill $pid}}
+        foreach pid $pids {
+            for {set i 0} {$i < 150 && [alive $pid]} {incr i} {after 20}
+            catch {exec kill -9 $pid}
+        }
+        set pids {}
+        # Deleting a namespace deletes its veths (and their peers).
+        foreach ns $namespaces {catch {exec ip netns del $ns}}
+        set namespaces {}
+        file delete -force $tmp
+    }
+
+    # Describes the machine the figures come from.
+    proc machine {} {
+        variable root
+        set model ?
+        catch {
+            set f [open /proc/cpuinfo]
+            regexp -line {^model name\s*:\s*(.*)$} [read $f] -> model
+            close $f
+        }
+        set cores [exec nproc]
+        set kernel [exec uname -r]
+        set f [open /proc/loadavg]; set load [lrange [read $f] 0 2]; close $f
+        set commit ?
+        catch {set commit [exec git -C $root rev-parse --short HEAD]}
+        set dirty {}
+        catch {if {[exec git -C $root status --porcelain --untracked-files=no] ne {}} {set dirty "+uncommitted"}}
+        return "machine: $cores cores, $model, Linux $kernel, Tcl [info patchlevel], load average $load; commit $commit$dirty"
+    }
+
+    # Runs BODY; cleans up on every exit path; exits 0, or 1 on an error.
+    proc run {title body} {
+        variable tmp
+        variable needroot
+        if {$needroot} require_root
+        file mkdir $tmp
+        puts "== $title"
+        puts [machine]
+        flush stdout
+        set code [catch {uplevel 1 $body} msg opts]
+        cleanup
+        if {$code == 1} {
+            puts stderr "benchmark failed: $msg\n[dict get $opts -errorinfo]"
+            exit 1
+        }
+        exit 0
+    }
+
+    # Process statistics from /proc: {utime_s stime_s rss_kib voluntary
+    # involuntary} (context switches summed over its threads).
+    proc proc_stat {pid} {
+        set f [open /proc/$pid/stat]; set s [read $f]; close $f
+        set rest [regsub {^.*\) } $s {}]
+        # fields 14 and 15 of stat (utime, stime) are 12 and 13 after the name
+        set hz 100
+        catch {set hz [exec getconf CLK_TCK]}
+        set ut [expr {[lindex $rest 11] / double($hz)}]
+        set st [expr {[lindex $rest 12] / double($hz)}]
+        set f [open /proc/$pid/status]; set t [read $f]; close $f
+        regexp -line {^VmRSS:\s*(\d+)} $t -> rss
+        # context switches of every thread: each voluntary one is a wait
+        # that ended, so their rate is the process's wake-up rate
+        set vol 0
+        set invol 0
+        foreach task [glob -nocomplain /proc/$pid/task/*/status] {
+            if {[catch {open $task} f]} continue
+            set t [read $f]
+            close $f
+            if {[regexp -line {^voluntary_ctxt_switches:\s*(\d+)} $t -> v]} {incr vol $v}
+            if {[regexp -line {^nonvoluntary_ctxt_switches:\s*(\d+)} $t -> v]} {incr invol $v}
+        }
+        return [list $ut $st $rss $vol $invol]
+    }
+}

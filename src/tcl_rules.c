@@ -618,12 +618,16 @@ static bool is_rule_option(Tcl_Obj *w)
 	       strcmp(s, "-bypass-limit") == 0 || strcmp(s, "-exit") == 0;
 }
 
-/* The action's words from FIRST to the current position, for messages. */
-static Tcl_Obj *action_text(const struct words *w, int first, int last)
+/* The action's words from FIRST to LAST as text, for an error message. The
+ * list is parked in the interpreter's result so that it has an owner: the
+ * error that quotes it replaces the result, and that frees it. */
+static const char *action_text(Tcl_Interp *interp, const struct words *w, int first,
+			       int last)
 {
 	Tcl_Obj *l = Tcl_NewListObj(last - first + 1, w->v + first);
 
-	return l;
+	Tcl_SetObjResult(interp, l);
+	return Tcl_GetString(l);
 }
 
 static int rule_error(Tcl_Interp *interp, const char *kind, Tcl_Obj *msg)
@@ -651,17 +655,17 @@ static int read_state(Tcl_Interp *interp, const struct words *w, int first, int 
 {
 	const char *s = Tcl_GetString(w->v[at]);
 	size_t len = strlen(s), bad;
-	Tcl_Obj *text;
+	const char *text;
 
 	if (lacp_state_parse(s, len, out, &bad) == 0)
 		return TCL_OK;
-	text = action_text(w, first, at);
+	text = action_text(interp, w, first, at);
 	if (len > 0 && bad < len && !(s[0] >= '0' && s[0] <= '9'))
 		return rule_error(interp, "STATE", Tcl_ObjPrintf(
-			"unknown state letter \"%c\" in \"%s\"", s[bad], Tcl_GetString(text)));
+			"unknown state letter \"%c\" in \"%s\"", s[bad], text));
 	return rule_error(interp, "STATE", Tcl_ObjPrintf(
 		"bad state \"%s\" in \"%s\": expected letters of ATGSCDFE, N, 0x00..0xff or 0..255",
-		s, Tcl_GetString(text)));
+		s, text));
 }
 
 /* Reads "+BITS -BITS ..." words (from W->pos on) into A->set/A->clear. */
@@ -683,7 +687,7 @@ static int read_bits(Tcl_Interp *interp, struct words *w, int first, struct acti
 			    lacp_state_parse(s, 1, &bit, &bad) != 0)
 				return rule_error(interp, "STATE", Tcl_ObjPrintf(
 					"unknown state letter \"%c\" in \"%s\"", *s,
-					Tcl_GetString(action_text(w, first, w->pos))));
+					action_text(interp, w, first, w->pos)));
 			if (plus) {
 				a->set |= bit;
 				a->clear &= (uint8_t)~bit;
@@ -703,7 +707,7 @@ static int need(Tcl_Interp *interp, const struct words *w, int first, const char
 	if (w->pos < w->n && !(w->flat && is_rule_option(w->v[w->pos])))
 		return TCL_OK;
 	return rule_error(interp, "SYNTAX", Tcl_ObjPrintf(
-		"action \"%s\" needs %s", Tcl_GetString(action_text(w, first, w->pos - 1)), what));
+		"action \"%s\" needs %s", action_text(interp, w, first, w->pos - 1), what));
 }
 
 /* set-state actor|partner STATE | set-state actor|partner +BITS -BITS ...,
@@ -721,7 +725,7 @@ static int read_state_action(Tcl_Interp *interp, struct words *w, int first, str
 	} else if (strcmp(role, "partner") == 0) {
 		return rule_error(interp, "SYNTAX", Tcl_ObjPrintf(
 			"only the actor's state can be forced, not the partner's, in \"%s\"",
-			Tcl_GetString(action_text(w, first, w->pos))));
+			action_text(interp, w, first, w->pos)));
 	} else if (strcmp(role, "actor") != 0) {
 		return rule_error(interp, "SYNTAX", Tcl_ObjPrintf(
 			"expected %s after \"%s\" but got \"%s\"",
@@ -757,7 +761,7 @@ static int read_field_action(Tcl_Interp *interp, struct words *w, int first, str
 			Tcl_AppendPrintfToObj(names, "%s%s", i ? ", " : "", fields[i].name);
 		return rule_error(interp, "NAME", Tcl_ObjPrintf(
 			"unknown field \"%s\" in \"%s\": must be %s", name,
-			Tcl_GetString(action_text(w, first, w->pos - 1)), Tcl_GetString(names)));
+			action_text(interp, w, first, w->pos - 1), Tcl_GetString(names)));
 	}
 	a->field = &fields[i];
 	if (a->type == A_UNSET)
@@ -773,7 +777,7 @@ static int read_field_action(Tcl_Interp *interp, struct words *w, int first, str
 		if (lacp_tcl_get_mac(interp, w->v[w->pos - 1], name, info->system) != TCL_OK)
 			return rule_error(interp, "VALUE", Tcl_ObjPrintf(
 				"bad MAC address \"%s\" in \"%s\"", value,
-				Tcl_GetString(action_text(w, first, w->pos - 1))));
+				action_text(interp, w, first, w->pos - 1)));
 		return TCL_OK;
 	case F_U16:
 	case F_U8:
@@ -781,7 +785,7 @@ static int read_field_action(Tcl_Interp *interp, struct words *w, int first, str
 					   a->field->kind == F_U8 ? 255 : 65535, &n) != TCL_OK)
 			return rule_error(interp, "VALUE", Tcl_ObjPrintf(
 				"bad value \"%s\" in \"%s\": expected 0..%d", value,
-				Tcl_GetString(action_text(w, first, w->pos - 1)),
+				action_text(interp, w, first, w->pos - 1),
 				a->field->kind == F_U8 ? 255 : 65535));
 		break;
 	}
@@ -814,12 +818,12 @@ static int read_send_action(Tcl_Interp *interp, struct words *w, int first, stru
 	if (!w->flat && w->pos < w->n)
 		return rule_error(interp, "SYNTAX", Tcl_ObjPrintf(
 			"action \"%s\" needs a value after \"%s\"",
-			Tcl_GetString(action_text(w, first, w->n - 1)),
+			action_text(interp, w, first, w->n - 1),
 			Tcl_GetString(w->v[w->n - 1])));
 	n = w->pos - start;
 	if (n > 64)
 		return rule_error(interp, "SYNTAX", Tcl_ObjPrintf("too many options in \"%s\"",
-			Tcl_GetString(action_text(w, first, w->pos - 1))));
+			action_text(interp, w, first, w->pos - 1)));
 	a->obj = Tcl_NewListObj(n, w->v + start);
 	Tcl_IncrRefCount(a->obj);
 	if (n == 2 && strcmp(Tcl_GetString(w->v[start]), "-raw") == 0)
@@ -831,11 +835,16 @@ static int read_send_action(Tcl_Interp *interp, struct words *w, int first, stru
 	pool = ckalloc(LACP_TCL_MAX_PDU);
 	rc = lacp_tcl_craft_options(interp, 2, 2 + n, words, &c, tlvs, pool, LACP_TCL_MAX_PDU);
 	ckfree(pool);
-	if (rc != TCL_OK)
-		return rule_error(interp, "VALUE", Tcl_ObjPrintf("in action \"%s\": %s",
-			Tcl_GetString(action_text(w, first, w->pos - 1)),
-			Tcl_GetString(Tcl_GetObjResult(interp))));
-	return TCL_OK;
+	if (rc != TCL_OK) {
+		/* action_text() takes over the result, so hold the craft error */
+		Tcl_Obj *why = Tcl_GetObjResult(interp);
+
+		Tcl_IncrRefCount(why);
+		rc = rule_error(interp, "VALUE", Tcl_ObjPrintf("in action \"%s\": %s",
+			action_text(interp, w, first, w->pos - 1), Tcl_GetString(why)));
+		Tcl_DecrRefCount(why);
+	}
+	return rc;
 }
 
 /* Reads one action from W (its name at W->pos) into A. */
@@ -891,7 +900,7 @@ static int read_action(Tcl_Interp *interp, struct words *w, struct action *a)
 		if (!Tcl_CommandComplete(Tcl_GetString(a->obj)))
 			return rule_error(interp, "SYNTAX", Tcl_ObjPrintf(
 				"incomplete script in \"%s\"",
-				Tcl_GetString(action_text(w, first, w->pos - 1))));
+				action_text(interp, w, first, w->pos - 1)));
 		return TCL_OK;
 	default:
 		return TCL_OK;

@@ -245,13 +245,18 @@ static int defer(struct lacp_timerq *q, struct lacp_timer *t)
 
 unsigned lacp_timerq_run(struct lacp_timerq *q, lacp_time_t now)
 {
+	return lacp_timerq_run_upto(q, now, now);
+}
+
+unsigned lacp_timerq_run_upto(struct lacp_timerq *q, lacp_time_t upto, lacp_time_t now)
+{
 	unsigned fired = 0;
 
 	if (q->running)
 		return 0; /* never nested: the outer run goes on */
 	q->running = true;
 	q->run_seq = q->seq;
-	while (q->n && q->heap[0]->due <= now) {
+	while (q->n && q->heap[0]->due <= upto) {
 		struct lacp_timer *t = q->heap[0];
 
 		if (t->seq >= q->run_seq) {

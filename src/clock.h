@@ -76,6 +76,15 @@ size_t lacp_timerq_count(const struct lacp_timerq *q);
 unsigned lacp_timerq_run(struct lacp_timerq *q, lacp_time_t now);
 
 /*
+ * As lacp_timerq_run(), but fires only the timers due at or before UPTO,
+ * which may be earlier than NOW: a host that batches deadlines on a grid
+ * passes the grid point it woke for, so that a deadline just after that
+ * point always waits for the next one rather than joining this run only
+ * when the run happens to start late.
+ */
+unsigned lacp_timerq_run_upto(struct lacp_timerq *q, lacp_time_t upto, lacp_time_t now);
+
+/*
  * Called whenever the earliest due time of Q may have changed outside a run,
  * and once at the end of every run, with lacp_timerq_next(Q): a host
  * integrating the queue with an event loop re-arms its one OS timer there.

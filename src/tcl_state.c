@@ -37,7 +37,9 @@ lacp_time_t lacp_tcl_now(const struct lacp_tcl_state *st)
  * (Tcl_CreateTimerHandler rounds each wait up to whole milliseconds from
  * the moment of the wait, which moves with everything else the loop does:
  * that lateness changed from one period to the next, and so did the
- * interval.) The step is 1 ms, 2 ms from 128 armed timers and 4 ms from
+ * interval.) A run fires only the deadlines up to the grid point it is
+ * for, even when it starts late: otherwise a deadline just past that
+ * point would go now in one period and a step later in the next. The step is 1 ms, 2 ms from 128 armed timers and 4 ms from
  * 512: a thousand ports on their own phases then cost a few hundred
  * wake-ups a second rather than a thousand and more, and every timer
  * stays far inside the tolerance 802.1AX gives its timers (±250 ms, 6.4.4).
@@ -90,14 +92,17 @@ static void source_setup(ClientData cd, int flags)
 static int timer_event_proc(Tcl_Event *ev, int flags)
 {
 	struct lacp_tcl_state *st = ((struct timer_event *)ev)->st;
+	lacp_time_t now, g;
 
 	if (!(flags & TCL_TIMER_EVENTS))
 		return 0; /* not now: stays queued */
 	st->timer_queued = false;
 	if (st->virtual_clock || st->running)
 		return 1;
+	now = lacp_clock_monotonic();
+	g = grid_step(st);
 	st->running = true;
-	lacp_timerq_run(st->q, lacp_clock_monotonic());
+	lacp_timerq_run_upto(st->q, now - now % g, now);
 	st->running = false;
 	return 1;
 }

@@ -93,6 +93,31 @@ static void test_rearm_in_run(void)
 	CHECK(!lacp_timer_armed(&r.t));
 }
 
+/* A run for a grid point fires only what is due by that point, with the
+ * real time as its time: a late run does not pull later deadlines in. */
+static void test_run_upto(void)
+{
+	struct lacp_timerq *q = lacp_timerq_new();
+	struct rec r[3];
+	const lacp_time_t due[3] = {3990, 4000, 4010};
+
+	n_order = 0;
+	for (int i = 0; i < 3; i++) {
+		r[i] = (struct rec){.id = i, .q = q};
+		lacp_timer_init(&r[i].t, rec_fire);
+		CHECK_INT(lacp_timerq_arm(q, &r[i].t, due[i]), 0);
+	}
+	CHECK_INT(lacp_timerq_run_upto(q, 4000, 4350), 2);
+	CHECK_INT(r[0].fired_at, 4350);
+	CHECK_INT(r[1].fired_at, 4350);
+	CHECK(lacp_timer_armed(&r[2].t));
+	CHECK_INT(lacp_timerq_next(q), 4010);
+	CHECK_INT(lacp_timerq_run_upto(q, 4000, 4400), 0);
+	CHECK_INT(lacp_timerq_run_upto(q, 8000, 8001), 1);
+	CHECK_INT(r[2].fired_at, 8001);
+	lacp_timerq_free(q);
+}
+
 static void test_vclock(void)
 {
 	struct lacp_timerq *q = lacp_timerq_new();
@@ -168,6 +193,7 @@ int main(void)
 {
 	test_order();
 	test_rearm_in_run();
+	test_run_upto();
 	test_vclock();
 	test_notify_and_many();
 	return CHECK_DONE();

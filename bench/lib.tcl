@@ -15,9 +15,10 @@ namespace eval ::bench {
     variable tmp [file join [expr {[info exists ::env(TMPDIR)] ? $::env(TMPDIR) : "/tmp"}] "lacp-bench-[pid]"]
     variable results {}
     variable needroot 1
-    # -shell epoll: bench/lacpsh-epoll (epoll_notify.c) instead of lacpsh;
-    # figures get the suffix _epoll
-    variable shell lacpsh
+    # -notifier tcl: lacpsh with Tcl 8.6's own notifier (LACP_NOTIFIER=tcl)
+    # instead of its epoll one (src/notifier.c); figures get the suffix
+    # _tclnotifier
+    variable notifier epoll
     variable suffix {}
 
     proc bin {name} {
@@ -29,26 +30,25 @@ namespace eval ::bench {
         error "$name not found under $build (build first: cmake --build $build, or set LACP_BUILD)"
     }
 
-    # Takes -shell lacpsh|epoll out of the list in the variable ARGV names.
-    proc shell_option {argvName} {
+    # Takes -notifier epoll|tcl out of the list in the variable ARGV names.
+    proc notifier_option {argvName} {
         upvar 1 $argvName argv
-        variable shell
+        variable notifier
         variable suffix
-        set i [lsearch -exact $argv -shell]
+        set i [lsearch -exact $argv -notifier]
         if {$i < 0} return
-        set shell [lindex $argv $i+1]
+        set notifier [lindex $argv $i+1]
         set argv [lreplace $argv $i $i+1]
-        switch -- $shell {
-            lacpsh {set suffix {}}
-            epoll {set suffix _epoll}
-            default {puts stderr "-shell must be lacpsh or epoll"; exit 64}
+        switch -- $notifier {
+            epoll {set suffix {}; unset -nocomplain ::env(LACP_NOTIFIER)}
+            tcl {set suffix _tclnotifier; set ::env(LACP_NOTIFIER) tcl}
+            default {puts stderr "-notifier must be epoll or tcl"; exit 64}
         }
     }
 
-    # The lacpsh the benchmark runs (see -shell).
+    # The lacpsh the benchmark runs (its notifier: see -notifier).
     proc lacpsh {} {
-        variable shell
-        return [bin [expr {$shell eq "epoll" ? "lacpsh-epoll" : "lacpsh"}]]
+        return [bin lacpsh]
     }
 
     # Exits unless root: namespaces and packet sockets need it.

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Scale, periodic accuracy, steady-state CPU and memory (run by tclsh as root):
 #
-#   tclsh bench/ports.tcl ?-ports N? ?-seconds S? ?-dump FILE? ?-no-floor? ?-shell lacpsh|epoll?
+#   tclsh bench/ports.tcl ?-ports N? ?-seconds S? ?-dump FILE? ?-no-floor? ?-notifier epoll|tcl?
 #
 # N veth pairs (default 1000) between two namespaces; a lacpsh with N
 # active, fast ports in namespace A, a second lacpsh with N ports in
@@ -23,15 +23,15 @@
 #   - last, the same intervals from a C program that only sends a LACPDU
 #     per link per second from absolute deadlines (pktstamp periodic),
 #     both lacpsh stopped: the floor this machine sets.
-# -shell epoll runs both sides in bench/lacpsh-epoll (an epoll notifier
-# instead of Tcl 8.6's threaded one; figures named *_epoll).
+# -notifier tcl runs both sides with Tcl 8.6's own threaded notifier
+# instead of lacpsh's epoll one (figures named *_tclnotifier).
 source [file join [file dirname [info script]] lib.tcl]
 
 set n 1000
 set seconds 30
 set dump {}
 set floor 1
-bench::shell_option argv
+bench::notifier_option argv
 set sfx $bench::suffix
 for {set i 0} {$i < [llength $argv]} {incr i} {
     switch -- [lindex $argv $i] {
@@ -40,7 +40,7 @@ for {set i 0} {$i < [llength $argv]} {incr i} {
         -dump {set dump [file normalize [lindex $argv [incr i]]]}
         -no-floor {set floor 0}
         default {
-            puts stderr "usage: tclsh bench/ports.tcl ?-ports N? ?-seconds S? ?-dump FILE? ?-no-floor? ?-shell lacpsh|epoll?"
+            puts stderr "usage: tclsh bench/ports.tcl ?-ports N? ?-seconds S? ?-dump FILE? ?-no-floor? ?-notifier epoll|tcl?"
             exit 64
         }
     }

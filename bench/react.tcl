@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Reaction time, measured on the wire (run by tclsh as root):
 #
-#   tclsh bench/react.tcl ?-n TRIGGERS? ?-no-ovs? ?-no-floor? ?-shell lacpsh|epoll?
+#   tclsh bench/react.tcl ?-n TRIGGERS? ?-no-ovs? ?-no-floor? ?-notifier epoll|tcl?
 #
 # From the departure of the LACPDU that should make the device under test
 # answer to the arrival of its answer, both stamped by the kernel on the
@@ -22,22 +22,22 @@
 #               stimulus; OVS answers it through its ntt_actor check
 #
 # lacp runs with -tx-limit 0: with the standard's 3 LACPDUs per second the
-# limit, not the reaction, would be measured. -shell epoll runs lacp in
-# bench/lacpsh-epoll (an epoll notifier instead of Tcl 8.6's threaded one;
-# figures named *_epoll).
+# limit, not the reaction, would be measured. -notifier tcl runs lacpsh
+# with Tcl 8.6's own threaded notifier instead of its epoll one, as a
+# script in a plain tclsh has it (figures named *_tclnotifier).
 source [file join [file dirname [info script]] lib.tcl]
 
 set n 2000
 set ovs 1
 set floor 1
-bench::shell_option argv
+bench::notifier_option argv
 for {set i 0} {$i < [llength $argv]} {incr i} {
     switch -- [lindex $argv $i] {
         -n {set n [lindex $argv [incr i]]}
         -no-ovs {set ovs 0}
         -no-floor {set floor 0}
         default {
-            puts stderr "usage: tclsh bench/react.tcl ?-n TRIGGERS? ?-no-ovs? ?-no-floor? ?-shell lacpsh|epoll?"
+            puts stderr "usage: tclsh bench/react.tcl ?-n TRIGGERS? ?-no-ovs? ?-no-floor? ?-notifier epoll|tcl?"
             exit 64
         }
     }

@@ -86,6 +86,7 @@
 #include <tcl.h>
 
 #include "ctl_proto.h"
+#include "notifier.h"
 
 int Lacp_Init(Tcl_Interp *interp);
 
@@ -184,6 +185,7 @@ struct ctld {
 
 	/* Tcl */
 	Tcl_Interp *interp;
+	bool epoll;              /* our notifier: no FD_SETSIZE bound */
 	Tcl_Encoding utf8;
 	Tcl_Channel chan[N_STREAMS];
 	struct buf bg[N_STREAMS];  /* partial lines written outside a script */
@@ -928,9 +930,10 @@ static void accept_cb(ClientData cd, int mask)
 			}
 			return;
 		}
-		if (fd >= FD_SETSIZE) {
-			/* Tcl 8.6's notifier uses select(): such a descriptor
-			 * cannot be watched. Say so, best effort, and close. */
+		if (fd >= FD_SETSIZE && !d->epoll) {
+			/* Tcl 8.6's own notifier uses select(): such a
+			 * descriptor cannot be watched. Say so, best effort,
+			 * and close. */
 			static const char busy[] = "refused 40\nlacpctld: too many open files, try again\n";
 
 			if (send(fd, busy, sizeof busy - 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
@@ -1793,6 +1796,7 @@ int main(int argc, char **argv)
 	d.started_ms = mono_ms();
 	write_pidfile(&d);
 	setup_signals(&d);
+	d.epoll = lacp_notifier_install() == 1;
 	setup_interp(&d);
 	Tcl_CreateFileHandler(d.sig_rd, TCL_READABLE, signal_cb, &d);
 	Tcl_CreateFileHandler(d.listen_fd, TCL_READABLE, accept_cb, &d);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <tcl.h>
+#include "notifier.h"
 
 int Lacp_Init(Tcl_Interp *interp);
 
@@ -94,6 +95,8 @@ static void lacpd_main(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	/* before Tcl starts its own; when it fails, Tcl's own serves */
+	(void)lacp_notifier_install();
 	if (lacpd_mode(argc, argv))
 		lacpd_main(argc, argv);
 	interactive = argc < 2;

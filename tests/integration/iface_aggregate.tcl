@@ -35,6 +35,12 @@ t::run {
     set bmac [lindex [exec ip -n $b -br link show b1] 2]
     t::check "our system id is the first interface's MAC" {[dict get $s1 actor system] eq [lindex $amac 2]} {[dict get $s1 actor system] vs $amac}
     t::check "the partner is the other process's system" {[dict get $s1 partner system] eq $bmac && [dict get $s2 partner system] eq $bmac} {[dict get $s1 partner system] vs $bmac}
+    # the partner reaches COLLECTING_DISTRIBUTING after us: it needs our
+    # Sync first, and tells us in its next LACPDU
+    p1 wait {partner has SCD} -timeout 3000
+    p2 wait {partner has SCD} -timeout 3000
+    set s1 [p1 status]
+    set s2 [p2 status]
     t::check "partner state is in sync, collecting and distributing" {[dict get $s1 partner state] eq "ATGSCD" && [dict get $s2 partner state] eq "ATGSCD"} {[dict get $s1 partner state]}
     t::check "partner ports differ" {[dict get $s1 partner port] != [dict get $s2 partner port]}
     file delete $peer

@@ -9,8 +9,10 @@
 # 1000, after 20 warm-up calls) one after the other, each timed from just
 # before its spawn to its reaping, next to as many spawns of /bin/true and
 # as many round trips made from the measuring process itself (no spawn:
-# the daemon's share). Then the same calls with bench/lacpctlc-static, the
-# client linked statically (the dynamic loader's share).
+# the daemon's share). lacpctlc is linked statically, against musl when
+# the build found musl-gcc; the same calls follow with the client linked
+# statically against glibc and dynamically (bench/lacpctlc-*), which shows
+# what the C library's start-up and the dynamic loader cost each call.
 source [file join [file dirname [info script]] lib.tcl]
 
 set n 1000
@@ -33,13 +35,17 @@ bench::run "lacpctlc round trip: $n sequential calls of {set x 1}, process start
         after 10
     }
     bench::measure [bench::bin ctl_rtt] -c [bench::bin lacpctlc] -s $sock -n $n -e {set x 1}
-    set out [exec [bench::bin ctl_rtt] -c [bench::bin lacpctlc-static] -s $sock -n $n -e {set x 1}]
-    foreach line [split $out \n] {
-        if {[regexp {^RESULT ctl_rtt (.*)$} $line -> rest]} {
-            puts "RESULT ctl_rtt_static $rest"
-            lappend bench::results "ctl_rtt_static $rest"
-        } elseif {[string match "*lacpctlc round trip*" $line]} {
-            puts [string map {"lacpctlc round trip" "lacpctlc -static   "} $line]
+    # the client linked the other ways (bench/CMakeLists.txt)
+    foreach {variant key} {lacpctlc-glibc-static ctl_rtt_glibc_static lacpctlc-dynamic ctl_rtt_dynamic} {
+        if {[catch {bench::bin $variant} client]} continue
+        set out [exec [bench::bin ctl_rtt] -c $client -s $sock -n $n -e {set x 1}]
+        foreach line [split $out \n] {
+            if {[regexp {^RESULT ctl_rtt (.*)$} $line -> rest]} {
+                puts "RESULT $key $rest"
+                lappend bench::results "$key $rest"
+            } elseif {[string match "*lacpctlc round trip*" $line]} {
+                puts [string map [list "lacpctlc round trip" [format %-19s $variant]] $line]
+            }
         }
     }
     bench::kill $pid

@@ -12,6 +12,7 @@
 struct lacp_timerq {
 	struct lacp_timer **heap;
 	size_t n, cap;
+	size_t n_urgent;     /* armed timers with their urgent flag */
 	uint64_t seq;        /* next arming sequence number */
 	bool running;
 	uint64_t run_seq;    /* timers armed at or after this wait for the next run */
@@ -40,6 +41,7 @@ void lacp_timer_init(struct lacp_timer *t,
 	t->slot = 0;
 	t->seq = 0;
 	t->fire = fire;
+	t->urgent = false;
 }
 
 bool lacp_timer_armed(const struct lacp_timer *t)
@@ -116,10 +118,14 @@ static void sift_down(struct lacp_timerq *q, size_t i)
 }
 
 /* Removes the timer at heap index I and restores the heap. */
-static void heap_remove(struct lacp_timerq *q, size_t i)
+/* Every disarming goes through heap_remove() or deferred_remove(), with
+ * KEEP when the timer is armed again at once. */
+static void heap_remove(struct lacp_timerq *q, size_t i, bool keep)
 {
 	struct lacp_timer *t = q->heap[i];
 
+	if (t->urgent && !keep)
+		q->n_urgent--;
 	t->slot = 0;
 	q->n--;
 	if (i == q->n)
@@ -132,8 +138,10 @@ static void heap_remove(struct lacp_timerq *q, size_t i)
 		sift_down(q, i);
 }
 
-static void deferred_remove(struct lacp_timerq *q, struct lacp_timer *t)
+static void deferred_remove(struct lacp_timerq *q, struct lacp_timer *t, bool keep)
 {
+	if (t->urgent && !keep)
+		q->n_urgent--;
 	for (size_t i = 0; i < q->n_deferred; i++) {
 		if (q->deferred[i] == t) {
 			q->deferred[i] = q->deferred[--q->n_deferred];
@@ -180,7 +188,9 @@ int lacp_timerq_arm(struct lacp_timerq *q, struct lacp_timer *t, lacp_time_t due
 		if (heap_reserve(q) < 0)
 			return -ENOMEM;
 		if (t->slot == SLOT_DEFERRED)
-			deferred_remove(q, t);
+			deferred_remove(q, t, true);
+		else if (t->urgent)
+			q->n_urgent++;
 		t->due = due;
 		t->seq = q->seq++;
 		q->heap[q->n++] = t;
@@ -203,9 +213,9 @@ void lacp_timerq_cancel(struct lacp_timerq *q, struct lacp_timer *t)
 	if (t->slot == 0)
 		return;
 	if (t->slot == SLOT_DEFERRED)
-		deferred_remove(q, t);
+		deferred_remove(q, t, false);
 	else
-		heap_remove(q, t->slot - 1);
+		heap_remove(q, t->slot - 1, false);
 	maybe_notify(q);
 }
 
@@ -225,6 +235,11 @@ size_t lacp_timerq_count(const struct lacp_timerq *q)
 	return q->n + q->n_deferred;
 }
 
+size_t lacp_timerq_urgent(const struct lacp_timerq *q)
+{
+	return q->n_urgent;
+}
+
 /* Sets T aside for the rest of the run; 0 or -ENOMEM. */
 static int defer(struct lacp_timerq *q, struct lacp_timer *t)
 {
@@ -237,7 +252,7 @@ static int defer(struct lacp_timerq *q, struct lacp_timer *t)
 		q->deferred = d;
 		q->cap_deferred = cap;
 	}
-	heap_remove(q, 0);
+	heap_remove(q, 0, true);
 	q->deferred[q->n_deferred++] = t;
 	t->slot = SLOT_DEFERRED;
 	return 0;
@@ -266,7 +281,7 @@ unsigned lacp_timerq_run_upto(struct lacp_timerq *q, lacp_time_t upto, lacp_time
 				break;
 			continue;
 		}
-		heap_remove(q, 0);
+		heap_remove(q, 0, false);
 		fired++;
 		t->fire(t, now);
 	}

@@ -37,6 +37,10 @@ struct lacp_timer {
 	size_t slot; /* heap index + 1; 0 when not armed */
 	uint64_t seq; /* arming order: ties fire in the order they were armed */
 	void (*fire)(struct lacp_timer *t, lacp_time_t now);
+	/* Set by the owner before arming: a host that batches deadlines on a
+	 * grid runs this one when it is due, not at the next grid point
+	 * (what must happen at the end of the present instant). */
+	bool urgent;
 };
 
 struct lacp_timerq;
@@ -65,6 +69,9 @@ lacp_time_t lacp_timerq_next(const struct lacp_timerq *q);
 
 /* How many timers are armed in Q. */
 size_t lacp_timerq_count(const struct lacp_timerq *q);
+
+/* How many of them are urgent (see struct lacp_timer). */
+size_t lacp_timerq_urgent(const struct lacp_timerq *q);
 
 /*
  * Fires every timer due at or before NOW, earliest first, ties in arming

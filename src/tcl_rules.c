@@ -381,6 +381,7 @@ static struct tcl_rules *rules_get(struct tcl_port *tp)
 		rs->st = lacp_tcl_port_state(tp);
 		rs->next_id = 1;
 		lacp_timer_init(&rs->post, post_fire);
+		rs->post.urgent = true; /* the end of the instant: not on the host's grid */
 		*slot = rs;
 	}
 	return *slot;

@@ -39,7 +39,10 @@ lacp_time_t lacp_tcl_now(const struct lacp_tcl_state *st)
  * that lateness changed from one period to the next, and so did the
  * interval.) A run fires only the deadlines up to the grid point it is
  * for, even when it starts late: otherwise a deadline just past that
- * point would go now in one period and a step later in the next. The step is 1 ms, 2 ms from 128 armed timers and 4 ms from
+ * point would go now in one period and a step later in the next. Urgent
+ * timers (what a rule leaves for the end of the instant: its exit, the
+ * transmit limit back on) are not held for the grid: while one is armed,
+ * runs happen when the earliest deadline is due. The step is 1 ms, 2 ms from 128 armed timers and 4 ms from
  * 512: a thousand ports on their own phases then cost a few hundred
  * wake-ups a second rather than a thousand and more, and every timer
  * stays far inside the tolerance 802.1AX gives its timers (±250 ms, 6.4.4).
@@ -61,7 +64,7 @@ static lacp_time_t run_due(const struct lacp_tcl_state *st)
 {
 	lacp_time_t next = lacp_timerq_next(st->q), g;
 
-	if (next == LACP_TIME_NEVER)
+	if (next == LACP_TIME_NEVER || lacp_timerq_urgent(st->q) > 0)
 		return next;
 	g = grid_step(st);
 	return next + (g - next % g) % g;
@@ -100,7 +103,7 @@ static int timer_event_proc(Tcl_Event *ev, int flags)
 	if (st->virtual_clock || st->running)
 		return 1;
 	now = lacp_clock_monotonic();
-	g = grid_step(st);
+	g = lacp_timerq_urgent(st->q) > 0 ? 1 : grid_step(st);
 	st->running = true;
 	lacp_timerq_run_upto(st->q, now - now % g, now);
 	st->running = false;
@@ -118,7 +121,9 @@ static void source_check(ClientData cd, int flags)
 	ev->header.proc = timer_event_proc;
 	ev->st = st;
 	st->timer_queued = true;
-	Tcl_QueueEvent(&ev->header, TCL_QUEUE_TAIL);
+	/* an urgent timer ends the instant that armed it: before any frame
+	 * received meanwhile is looked at */
+	Tcl_QueueEvent(&ev->header, lacp_timerq_urgent(st->q) > 0 ? TCL_QUEUE_HEAD : TCL_QUEUE_TAIL);
 }
 
 /* Tcl_DeleteEvents filter: the queued timer event of the state CD. */

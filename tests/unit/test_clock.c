@@ -118,6 +118,36 @@ static void test_run_upto(void)
 	lacp_timerq_free(q);
 }
 
+/* The urgent count follows arming, cancelling, firing and re-arming from
+ * a callback. */
+static void test_urgent(void)
+{
+	struct lacp_timerq *q = lacp_timerq_new();
+	struct rec u = {.id = 1, .q = q}, plain = {.id = 2, .q = q};
+
+	lacp_timer_init(&u.t, rec_fire);
+	lacp_timer_init(&plain.t, rec_fire);
+	u.t.urgent = true;
+	lacp_timerq_arm(q, &plain.t, 5);
+	CHECK_INT(lacp_timerq_urgent(q), 0);
+	lacp_timerq_arm(q, &u.t, 10);
+	lacp_timerq_arm(q, &u.t, 12); /* moved, still one */
+	CHECK_INT(lacp_timerq_urgent(q), 1);
+	lacp_timerq_cancel(q, &u.t);
+	CHECK_INT(lacp_timerq_urgent(q), 0);
+	lacp_timerq_arm(q, &u.t, 10);
+	CHECK_INT(lacp_timerq_run(q, 10), 2);
+	CHECK_INT(lacp_timerq_urgent(q), 0);
+	u.rearm = 1; /* fires and arms itself again for the present */
+	lacp_timerq_arm(q, &u.t, 20);
+	CHECK_INT(lacp_timerq_run(q, 20), 1);
+	CHECK(lacp_timer_armed(&u.t));
+	CHECK_INT(lacp_timerq_urgent(q), 1);
+	CHECK_INT(lacp_timerq_run(q, 20), 1);
+	CHECK_INT(lacp_timerq_urgent(q), 0);
+	lacp_timerq_free(q);
+}
+
 static void test_vclock(void)
 {
 	struct lacp_timerq *q = lacp_timerq_new();
@@ -194,6 +224,7 @@ int main(void)
 	test_order();
 	test_rearm_in_run();
 	test_run_upto();
+	test_urgent();
 	test_vclock();
 	test_notify_and_many();
 	return CHECK_DONE();

@@ -142,8 +142,13 @@ static void create_handler(int fd, int mask, Tcl_FileProc *proc, ClientData cd)
 			h->always = true;
 			n->n_always++;
 		}
-	} else if (!h->always) {
-		epoll_ctl(n->ep, EPOLL_CTL_MOD, fd, &e);
+	} else if (!h->always && epoll_ctl(n->ep, EPOLL_CTL_MOD, fd, &e) < 0 && errno == ENOENT) {
+		/* the descriptor was closed and its number reused without the
+		 * handler being deleted: epoll forgot it, we did not */
+		if (epoll_ctl(n->ep, EPOLL_CTL_ADD, fd, &e) < 0) {
+			h->always = true;
+			n->n_always++;
+		}
 	}
 	h->proc = proc;
 	h->cd = cd;

@@ -50,11 +50,11 @@ static void io_readable(ClientData cd, int mask)
 		lacp_tcl_port_frame(np->tp, f.data, f.len,
 				    ns->st->virtual_clock ? ns->st->vclock.now
 							  : (lacp_time_t)f.mono_us);
-		/* Timers that are due go first: what a rule left for the end
-		 * of this instant (its exit, the transmit limit back on), or
-		 * a periodic deadline. Frames that came in meanwhile wait in
-		 * the socket, stamped by the kernel on arrival. */
-		if (ns->io != NULL && !lacp_io_pending(ns->io) && lacp_tcl_timers_due(ns->st))
+		/* A rule left something for the end of this instant (its
+		 * exit, the transmit limit back on): that runs before frames
+		 * that came in meanwhile, which wait in the socket. */
+		if (ns->io != NULL && !ns->st->virtual_clock && !lacp_io_pending(ns->io) &&
+		    lacp_timerq_urgent(ns->st->q) > 0)
 			break;
 	}
 	Tcl_Release(ns);

@@ -73,10 +73,6 @@ lacp_time_t lacp_tcl_now(const struct lacp_tcl_state *st);
  * of tcl_state.c reads it at every turn of the loop: nothing to do now). */
 void lacp_tcl_schedule(struct lacp_tcl_state *st);
 
-/* Whether a run of the real-time timer queue is due now: a receive loop
- * then stops reading and lets the timers go first. */
-bool lacp_tcl_timers_due(const struct lacp_tcl_state *st);
-
 /* The system with ID (created with PRIORITY when new), or NULL (no memory). */
 struct lacp_system *lacp_tcl_system(struct lacp_tcl_state *st, const uint8_t id[6],
 				    uint16_t priority);

@@ -121,16 +121,9 @@ static void source_check(ClientData cd, int flags)
 	ev->header.proc = timer_event_proc;
 	ev->st = st;
 	st->timer_queued = true;
-	/* Due timers go before frames already waiting: a deadline is kept
-	 * to the microsecond, while a frame carries the kernel's stamp of
-	 * its arrival and loses nothing by waiting. An urgent timer ends the
-	 * instant that armed it, before any frame received meanwhile. */
-	Tcl_QueueEvent(&ev->header, TCL_QUEUE_HEAD);
-}
-
-bool lacp_tcl_timers_due(const struct lacp_tcl_state *st)
-{
-	return !st->virtual_clock && !st->running && run_due(st) <= lacp_clock_monotonic();
+	/* an urgent timer ends the instant that armed it: before any frame
+	 * received meanwhile is looked at */
+	Tcl_QueueEvent(&ev->header, lacp_timerq_urgent(st->q) > 0 ? TCL_QUEUE_HEAD : TCL_QUEUE_TAIL);
 }
 
 /* Tcl_DeleteEvents filter: the queued timer event of the state CD. */

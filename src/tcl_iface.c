@@ -58,7 +58,6 @@ static void io_readable(ClientData cd, int mask)
 			break;
 	}
 	Tcl_Release(ns);
-	lacp_tcl_schedule(ns->st);
 }
 
 /* A link event: carrier and admin state drive the port's port_enabled. */
@@ -92,7 +91,6 @@ static void nl_readable(ClientData cd, int mask)
 	if (ns->nl != NULL)
 		lacp_nl_process(ns->nl, link_changed, ns);
 	Tcl_Release(ns);
-	lacp_tcl_schedule(ns->st);
 }
 
 static void ns_free_mem(char *mem)

@@ -69,10 +69,6 @@ void lacp_tcl_trace_event(struct lacp_tcl_state *st, const char *port, const uin
 /* The time now on the interpreter's clock (real or virtual). */
 lacp_time_t lacp_tcl_now(const struct lacp_tcl_state *st);
 
-/* Tells the host that the queue's head may have moved (the event source
- * of tcl_state.c reads it at every turn of the loop: nothing to do now). */
-void lacp_tcl_schedule(struct lacp_tcl_state *st);
-
 /* The system with ID (created with PRIORITY when new), or NULL (no memory). */
 struct lacp_system *lacp_tcl_system(struct lacp_tcl_state *st, const uint8_t id[6],
 				    uint16_t priority);

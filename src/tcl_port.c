@@ -617,7 +617,6 @@ static void port_delete(ClientData cd)
 	if (tp->pcap != NULL)
 		lacp_pcap_close(tp->pcap);
 	tp->pcap = NULL;
-	lacp_tcl_schedule(st);
 	Tcl_EventuallyFree(tp, port_free_mem);
 }
 
@@ -900,7 +899,6 @@ static int port_create(struct lacp_tcl_state *st, Tcl_Interp *interp, int objc,
 		goto fail;
 	}
 	tp->cmd = Tcl_CreateObjCommand(interp, name, port_obj_cmd, tp, port_delete);
-	lacp_tcl_schedule(st);
 	Tcl_SetObjResult(interp, objv[2]);
 	rc = TCL_OK;
 fail:
@@ -943,7 +941,6 @@ static int port_configure(struct tcl_port *tp, Tcl_Interp *interp, int objc,
 	if (rc == TCL_OK)
 		rc = apply_opts(interp, tp, &o);
 	opts_free(&o);
-	lacp_tcl_schedule(tp->st);
 	return rc;
 }
 
@@ -1117,7 +1114,6 @@ out:
 		ckfree(buf);
 	if (pool != NULL)
 		ckfree(pool);
-	lacp_tcl_schedule(tp->st);
 	return rc;
 }
 
@@ -1301,8 +1297,6 @@ static int port_obj_cmd(ClientData cd, Tcl_Interp *interp, int objc, Tcl_Obj *co
 	case S_WAIT: rc = port_wait(tp, interp, objc, objv); break;
 	default: rc = lacp_tcl_rules_cmd(tp, interp, objc, objv); break;
 	}
-	if (!tp->deleted)
-		lacp_tcl_schedule(tp->st);
 	Tcl_Release(tp);
 	return rc;
 }

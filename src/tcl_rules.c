@@ -215,7 +215,6 @@ static void arm_after(struct tcl_rules *rs, struct rule *r, lacp_time_t now)
 		lacp_timerq_cancel(rs->st->q, &r->timer);
 	else
 		lacp_timerq_arm(rs->st->q, &r->timer, next);
-	lacp_tcl_schedule(rs->st);
 }
 
 /* Asks for the end-of-instant callback (post_fire). */
@@ -223,7 +222,6 @@ static void arm_post(struct tcl_rules *rs, lacp_time_t at)
 {
 	if (!lacp_timer_armed(&rs->post) || rs->post.due > at)
 		lacp_timerq_arm(rs->st->q, &rs->post, at);
-	lacp_tcl_schedule(rs->st);
 }
 
 static void fire(struct tcl_rules *rs, struct rule *r, bool received);

@@ -92,7 +92,6 @@ static int clock_mode(struct lacp_tcl_state *st, Tcl_Interp *interp, int objc,
 						      "the clock mode can change only while no port or wire exists");
 			st->virtual_clock = m == 1;
 			st->vclock.now = 0;
-			lacp_tcl_schedule(st);
 		}
 	}
 	Tcl_SetObjResult(interp, Tcl_NewStringObj(st->virtual_clock ? "virtual" : "real", -1));
@@ -397,7 +396,6 @@ static int wire_cmd(ClientData cd, Tcl_Interp *interp, int objc, Tcl_Obj *const 
 			return lacp_tcl_wrong_args(interp, 3, objv, "-option");
 		return wire_cget(interp, w, objv[3]);
 	}
-	lacp_tcl_schedule(st);
 	return TCL_OK;
 }
 

@@ -132,14 +132,6 @@ static int is_our_event(Tcl_Event *ev, ClientData cd)
 	return ev->proc == timer_event_proc && ((struct timer_event *)ev)->st == cd;
 }
 
-void lacp_tcl_schedule(struct lacp_tcl_state *st)
-{
-	/* The event source reads the queue's head at every turn of the
-	 * event loop: there is nothing to re-arm. Kept as the one place to
-	 * hook a host timer into, should one be needed again. */
-	(void)st;
-}
-
 /* A locally administered MAC that differs between processes: the default
  * system id of ports on wires (ports on interfaces take the interface's). */
 static void generate_system_id(uint8_t id[6])

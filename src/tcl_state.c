@@ -39,23 +39,28 @@ lacp_time_t lacp_tcl_now(const struct lacp_tcl_state *st)
  * that lateness changed from one period to the next, and so did the
  * interval.) A run fires only the deadlines up to the grid point it is
  * for, even when it starts late: otherwise a deadline just past that
- * point would go now in one period and a step later in the next. Urgent
- * timers (what a rule leaves for the end of the instant: its exit, the
- * transmit limit back on) are not held for the grid: while one is armed,
- * runs happen when the earliest deadline is due. The step is 1 ms, 2 ms from 128 armed timers and 4 ms from
- * 512: a thousand ports on their own phases then cost a few hundred
- * wake-ups a second rather than a thousand and more, and every timer
- * stays far inside the tolerance 802.1AX gives its timers (±250 ms, 6.4.4).
+ * point would go now in one period and a step later in the next. The
+ * step is 1 ms, 2 ms from 128 armed timers and 4 ms from 512: a thousand
+ * ports on their own phases then cost a few hundred wake-ups a second
+ * rather than a thousand and more, and every timer stays far inside the
+ * tolerance 802.1AX gives its timers (±250 ms, 6.4.4). Urgent timers
+ * (what a rule leaves for the end of the instant: its exit, the transmit
+ * limit back on) are not held for the grid: while one is armed, the step
+ * is a microsecond.
  */
 struct timer_event {
 	Tcl_Event header;
 	struct lacp_tcl_state *st;
 };
 
+/* The grid step now: one microsecond (no grid) while an urgent timer is
+ * armed. */
 static lacp_time_t grid_step(const struct lacp_tcl_state *st)
 {
 	size_t n = lacp_timerq_count(st->q);
 
+	if (lacp_timerq_urgent(st->q) > 0)
+		return 1;
 	return n < 128 ? LACP_MS(1) : n < 512 ? LACP_MS(2) : LACP_MS(4);
 }
 
@@ -64,7 +69,7 @@ static lacp_time_t run_due(const struct lacp_tcl_state *st)
 {
 	lacp_time_t next = lacp_timerq_next(st->q), g;
 
-	if (next == LACP_TIME_NEVER || lacp_timerq_urgent(st->q) > 0)
+	if (next == LACP_TIME_NEVER)
 		return next;
 	g = grid_step(st);
 	return next + (g - next % g) % g;
@@ -103,7 +108,7 @@ static int timer_event_proc(Tcl_Event *ev, int flags)
 	if (st->virtual_clock || st->running)
 		return 1;
 	now = lacp_clock_monotonic();
-	g = lacp_timerq_urgent(st->q) > 0 ? 1 : grid_step(st);
+	g = grid_step(st);
 	st->running = true;
 	lacp_timerq_run_upto(st->q, now - now % g, now);
 	st->running = false;

@@ -207,6 +207,21 @@ struct partner {
 	uint8_t sent[FRAME_LEN];
 };
 
+/* A partner on IFNAME, in Collecting_Distributing from the start; OUTGOING
+ * as for open_rx(). Exits on setup errors. */
+static void partner_open(struct partner *p, const char *ifname, bool outgoing)
+{
+	memset(p, 0, sizeof(*p));
+	p->ifindex = (int)if_nametoindex(ifname);
+	if (p->ifindex == 0)
+		die(ifname);
+	if_mac(ifname, p->mac);
+	p->rx = open_rx(p->ifindex, outgoing);
+	p->tx = open_tx();
+	p->state = LACP_STATE_ACTIVITY | LACP_STATE_TIMEOUT | LACP_STATE_AGGREGATION |
+		   LACP_STATE_SYNC | LACP_STATE_COLLECTING | LACP_STATE_DISTRIBUTING;
+}
+
 /* Builds and sends our LACPDU: our information, the DUT's echoed. */
 static void partner_send(struct partner *p)
 {
@@ -299,21 +314,14 @@ static void sleep_us(double us)
 static int cmd_react(const char *ifname, long n, long warm, bool stale, double gmin, double gmax,
 		     const char *name)
 {
-	struct partner p = { 0 };
+	struct partner p;
 	struct samples s = { 0 };
 	struct lacp_lacpdu pdu;
 	struct frame f;
 	char st[LACP_STATE_STRLEN], label[64];
 	long missed = 0, odd = 0;
 
-	p.ifindex = (int)if_nametoindex(ifname);
-	if (p.ifindex == 0)
-		die(ifname);
-	if_mac(ifname, p.mac);
-	p.rx = open_rx(p.ifindex, true);
-	p.tx = open_tx();
-	p.state = LACP_STATE_ACTIVITY | LACP_STATE_TIMEOUT | LACP_STATE_AGGREGATION |
-		  LACP_STATE_SYNC | LACP_STATE_COLLECTING | LACP_STATE_DISTRIBUTING;
+	partner_open(&p, ifname, true);
 	if (!negotiate(&p, 20)) {
 		fprintf(stderr, "pktstamp: the DUT on %s did not reach COLLECTING_DISTRIBUTING "
 				"with us in 20 s (last heard: %s)\n", ifname,
@@ -371,18 +379,11 @@ static int cmd_react(const char *ifname, long n, long warm, bool stale, double g
 /* Answers every LACPDU at once, from a blocking read. */
 static int cmd_reflect(const char *ifname)
 {
-	struct partner p = { 0 };
+	struct partner p;
 	struct lacp_lacpdu pdu;
 	struct frame f;
 
-	p.ifindex = (int)if_nametoindex(ifname);
-	if (p.ifindex == 0)
-		die(ifname);
-	if_mac(ifname, p.mac);
-	p.rx = open_rx(p.ifindex, false);
-	p.tx = open_tx();
-	p.state = LACP_STATE_ACTIVITY | LACP_STATE_TIMEOUT | LACP_STATE_AGGREGATION |
-		  LACP_STATE_SYNC | LACP_STATE_COLLECTING | LACP_STATE_DISTRIBUTING;
+	partner_open(&p, ifname, false);
 	printf("ready\n");
 	fflush(stdout);
 	for (;;) {

@@ -16,13 +16,24 @@ llength $::held'
 
 # fds_of PID: how many descriptors PID has open
 fds_of() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 | wc -l; }
+# fds_are N: whether the daemon has N descriptors open
+fds_are() { [ "$(fds_of "$DPID")" -eq "$1" ]; }
+
+# hold LABEL SCRIPT: runs SCRIPT (which holds the files of $HOLD), then
+# waits until every descriptor below the 1,101 it opens is taken
+hold() {
+	local base
+	base=$(fds_of "$DPID")
+	run -c "$2"
+	expect "$1: holding 1100 files" "$RC/$OUT" "0/1100"
+	ctl_wait 5 fds_are $((base + 1101)) ||
+		fail "$1: the daemon holds $(fds_of "$DPID") descriptors, not $((base + 1101))"
+}
+# served: whether a client call succeeds now
+served() { "$CTLC" -s "$SOCK" -c 'expr {6 * 7}' >/dev/null 2>&1; }
 
 ctl_start_fg epoll
-base=$(fds_of "$DPID")
-run -c "$HOLD"
-expect "epoll: holding 1100 files" "$RC/$OUT" "0/1100"
-ctl_wait 5 sh -c "[ \$(find /proc/$DPID/fd -mindepth 1 -maxdepth 1 | wc -l) -eq $((base + 1101)) ]" ||
-	fail "epoll: the daemon holds $(fds_of "$DPID") descriptors, not $((base + 1101))"
+hold epoll "$HOLD"
 run -c 'expr {6 * 7}'
 expect "epoll: a client served beyond descriptor 1024" "$RC/$OUT" "0/42"
 run -c 'foreach f $::held {close $f}; unset ::held; expr {6 * 7}'
@@ -33,19 +44,14 @@ ctl_stop
 export LACP_NOTIFIER=tcl
 ctl_start_fg select
 unset LACP_NOTIFIER
-base=$(fds_of "$DPID")
 # the files go again 1.5 s after the call that opened them
-run -c "$HOLD; after 1500 {foreach f \$::held {close \$f}; unset ::held}; llength \$::held"
-expect "select: holding 1100 files" "$RC/$OUT" "0/1100"
-ctl_wait 5 sh -c "[ \$(find /proc/$DPID/fd -mindepth 1 -maxdepth 1 | wc -l) -eq $((base + 1101)) ]" ||
-	fail "select: the daemon holds $(fds_of "$DPID") descriptors, not $((base + 1101))"
+hold select "$HOLD; after 1500 {foreach f \$::held {close \$f}; unset ::held}; llength \$::held"
 run -c 'expr {6 * 7}'
 expect "select: a client beyond descriptor 1024 is refused" "$RC" 2
 expect_match "select: why" "$ERR" "*too many open files*"
 expect "select: in one line" "$(wc -l <"$CTL_DIR/err")" 1
 ctl_wait 5 ctl_log_has "beyond FD_SETSIZE" || fail "select: the refusal is not logged"
-ctl_wait 10 sh -c "'$CTLC' -s '$SOCK' -c 'expr {6 * 7}' >/dev/null 2>&1" ||
-	fail "select: not served again once the files were closed"
+ctl_wait 10 served || fail "select: not served again once the files were closed"
 run -c 'expr {6 * 7}'
 expect "select: served again" "$RC/$OUT" "0/42"
 ctl_stop

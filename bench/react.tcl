@@ -15,6 +15,11 @@
 #   lacp_rule   lacpsh with `when partner lacks D then force actor +E` and
 #               `when partner has D then release`; each trigger toggles the
 #               partner's D bit, the answer carries the forced E bit
+#   lacp_inject lacpsh with the rules of lacp_rule, and each trigger also
+#               echoes the DUT with a wrong Sync bit, which its machines
+#               answer at once: the answer measured is the first LACPDU
+#               carrying the rule's change, which must be the reply itself
+#               (pktstamp counts the reactions split in two frames)
 #   lacp_stale  lacpsh, no rule: each trigger echoes the DUT with a wrong
 #               Sync bit, which 802.1AX's update_NTT answers at once
 #   ovs_stale   Open vSwitch (ovs-vswitchd, netdev datapath, bond of two
@@ -64,7 +69,7 @@ bench::run "reaction time: trigger on the wire -> answer on the wire ($n trigger
         bench::kill $pid
     }
 
-    foreach mode {rule stale} {
+    foreach mode {rule inject stale} {
         lassign [pair $mode] a b
         set pid [bench::spawn $tmp/$mode.out $lacpsh [file join $bench::root bench react_dut.tcl] x1 $a $mode]
         bench::wait_line $tmp/$mode.out ^ready 5000 $pid

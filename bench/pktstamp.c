@@ -22,6 +22,12 @@
  *                   answer is the first LACPDU with the rule's change, and
  *                   answers that came first without it are counted (a
  *                   reaction split into a plain reply and a second frame).
+ *         -m transition: each trigger toggles our Synchronization bit
+ *                   instead, so the DUT's Mux moves (COLLECTING_DISTRIBUTING
+ *                   <-> ATTACHED); its rules fire on those transitions
+ *                   (mux is ATTACHED -> force +E, mux is
+ *                   COLLECTING_DISTRIBUTING -> release) and the answer is
+ *                   its first LACPDU echoing our Sync with E inverse to it.
  *         -m stale: our echo of the DUT (our Partner fields) carries a
  *                   wrong Synchronization bit, which 802.1AX's update_NTT
  *                   (and Open vSwitch's equivalent) answers with a LACPDU
@@ -41,7 +47,7 @@
  *         LACPDU whose content changed are left out: those are NTT sends);
  *         -o FILE writes every LACPDU seen as "IFINDEX STAMP_US CHANGED".
  *
- *   pktstamp react -i IF [-n N] [-w WARMUP] [-m rule|stale|inject] [-g MIN-MAX] [-L NAME]
+ *   pktstamp react -i IF [-n N] [-w WARMUP] [-m rule|stale|inject|transition] [-g MIN-MAX] [-L NAME]
  *   pktstamp reflect -i IF
  *   pktstamp periodic -x PREFIX [-p PERIOD_MS] [-s SPREAD_MS] [-t SECONDS]
  *   pktstamp listen -t SECONDS [-i IF] [-p PERIOD_MS] [-L NAME] [-o FILE]
@@ -316,8 +322,8 @@ static void sleep_us(double us)
 		;
 }
 
-static int cmd_react(const char *ifname, long n, long warm, bool stale, bool rule, double gmin,
-		     double gmax,
+static int cmd_react(const char *ifname, long n, long warm, bool stale, bool rule,
+		     uint8_t bit, double gmin, double gmax,
 		     const char *name)
 {
 	struct partner p;
@@ -342,8 +348,8 @@ static int cmd_react(const char *ifname, long n, long warm, bool stale, bool rul
 		uint8_t d;
 
 		sleep_us(rand_between(gmin, gmax));
-		p.state ^= LACP_STATE_DISTRIBUTING;
-		d = p.state & LACP_STATE_DISTRIBUTING;
+		p.state ^= bit;
+		d = p.state & bit;
 		partner_send(&p);
 		end = mono_us() + 200000;
 		while (!(tx && rx) && mono_us() < end) {
@@ -358,7 +364,7 @@ static int cmd_react(const char *ifname, long n, long warm, bool stale, bool rul
 			}
 			if (!partner_hear(&p, &f, &pdu) || rx)
 				continue;
-			if ((pdu.partner.state & LACP_STATE_DISTRIBUTING) != d)
+			if ((pdu.partner.state & bit) != d)
 				continue; /* sent before our trigger arrived */
 			if (rule && ((pdu.actor.state & LACP_STATE_EXPIRED) != 0) != (d == 0)) {
 				if (stale && !first_seen)
@@ -588,7 +594,7 @@ static int cmd_listen(const char *ifname, double seconds, double period_ms, cons
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: pktstamp react -i IF [-n N] [-w WARMUP] [-m rule|stale|inject] [-g MINUS-MAXUS] [-L NAME]\n"
+		"usage: pktstamp react -i IF [-n N] [-w WARMUP] [-m rule|stale|inject|transition] [-g MINUS-MAXUS] [-L NAME]\n"
 		"       pktstamp reflect -i IF\n"
 		"       pktstamp periodic -x PREFIX [-p PERIOD_MS] [-s SPREAD_MS] [-t SECONDS]\n"
 		"       pktstamp listen -t SECONDS [-i IF] [-p PERIOD_MS] [-L NAME] [-o FILE]\n");
@@ -602,6 +608,7 @@ int main(int argc, char **argv)
 	long n = 1000, warm = 50;
 	double gmin = 1000, gmax = 3000, seconds = 30, period = 1000;
 	bool stale = false, rule = true;
+	uint8_t bit = LACP_STATE_DISTRIBUTING;
 	int c;
 
 	if (argc < 2)
@@ -616,7 +623,9 @@ int main(int argc, char **argv)
 		case 'm':
 			stale = strcmp(optarg, "stale") == 0 || strcmp(optarg, "inject") == 0;
 			rule = strcmp(optarg, "stale") != 0;
-			if (!stale && strcmp(optarg, "rule") != 0)
+			if (strcmp(optarg, "transition") == 0)
+				bit = LACP_STATE_SYNC;
+			else if (!stale && strcmp(optarg, "rule") != 0)
 				usage();
 			break;
 		case 'g':
@@ -634,7 +643,7 @@ int main(int argc, char **argv)
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (strcmp(cmd, "react") == 0 && ifname)
-		return cmd_react(ifname, n, warm, stale, rule, gmin, gmax, name);
+		return cmd_react(ifname, n, warm, stale, rule, bit, gmin, gmax, name);
 	if (strcmp(cmd, "reflect") == 0 && ifname)
 		return cmd_reflect(ifname);
 	if (strcmp(cmd, "periodic") == 0 && prefix)

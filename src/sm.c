@@ -1394,20 +1394,21 @@ static void port_timer_fire(struct lacp_timer *t, lacp_time_t now)
 /* Arms P's timer for its earliest deadline still ahead of NOW. */
 static void port_rearm(struct lacp_port *p, lacp_time_t now)
 {
+	lacp_time_t rule = p->rules ? lacp_rules_next(p, now) : LACP_TIME_NEVER;
 	const lacp_time_t d[] = {
 		p->current_while, p->periodic_timer, p->wait_while,
-		p->actor_churn_timer, p->partner_churn_timer, p->tx_retry,
-		p->rules ? lacp_rules_next(p, now) : LACP_TIME_NEVER,
+		p->actor_churn_timer, p->partner_churn_timer, p->tx_retry, rule,
 	};
 	lacp_time_t next = LACP_TIME_NEVER;
-	/* A LACPDU held by the limit leaves the first moment the window
-	 * allows, not at a host's next batching point. */
-	bool urgent = p->tx_retry > now && p->tx_retry != LACP_TIME_NEVER;
+	bool urgent;
 
 	for (size_t i = 0; i < sizeof(d) / sizeof(d[0]); i++)
 		if (d[i] > now && d[i] < next)
 			next = d[i];
-	urgent = urgent && next == p->tx_retry;
+	/* A LACPDU held by the limit leaves the first moment the window
+	 * allows, and a rule's `after` fires when it says: neither waits for
+	 * a host's next batching point. */
+	urgent = next != LACP_TIME_NEVER && (next == p->tx_retry || next == rule);
 	if (p->timer.urgent != urgent) {
 		/* The queue counts urgent timers as they are armed. */
 		lacp_timerq_cancel(p->system->q, &p->timer);

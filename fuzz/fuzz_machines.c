@@ -281,6 +281,20 @@ static void check_port(struct fuzz *f, struct fport *fp)
 	}
 	if (lacp_timer_armed(&p->timer))
 		FUZZ_ASSERT(p->timer.due >= p->system->now);
+	/* A LACPDU still owed once the machines ran is one the transmit
+	 * limit holds, and never past the first moment the window (closed at
+	 * both ends) allows it. */
+	if (p->ntt && may_send(p) && !f->held[fp->sys]) {
+		unsigned limit = limit_of(p);
+		lacp_time_t back;
+
+		FUZZ_ASSERTF(limit && fp->hist_n >= limit, "port %d/%d owes a LACPDU nothing holds",
+			     fp->sys, fp->idx);
+		back = fp->hist[(fp->hist_head + LACP_TX_LIMIT_MAX - limit) % LACP_TX_LIMIT_MAX];
+		FUZZ_ASSERTF(now <= back + p->config.timing.fast_periodic,
+			     "port %d/%d: a held LACPDU is %lld us late", fp->sys, fp->idx,
+			     (long long)(now - back - p->config.timing.fast_periodic));
+	}
 	note_eligibility(fp, now);
 	/* A storm between unlimited ports stalls the clock's runs (see
 	 * all_limited()): then nobody is owed a periodic LACPDU. */

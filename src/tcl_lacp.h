@@ -162,8 +162,12 @@ int lacp_tcl_rules_action(struct tcl_port *tp, const struct lacp_rule *r,
 			  const struct lacp_action *a);
 void lacp_tcl_rules_free(struct tcl_port *tp);
 
-/* Number of ports and wires alive (the clock mode changes only at 0). */
+/* How long `NAME wait` without -timeout lasts in virtual time: a day. */
+#define LACP_TCL_VIRTUAL_WAIT_MS 86400000L
+
+/* Number of ports and wires alive, and the ports' names as a list. */
 unsigned lacp_tcl_port_count(const struct lacp_tcl_state *st);
+Tcl_Obj *lacp_tcl_port_names(const struct lacp_tcl_state *st);
 unsigned lacp_tcl_wire_count(const struct lacp_tcl_state *st);
 
 /* Reads the options of `lacp::pdu build` at objv[first..] into *C; option

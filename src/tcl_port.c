@@ -86,6 +86,16 @@ unsigned lacp_tcl_port_count(const struct lacp_tcl_state *st)
 	return HASH_COUNT(st->ports);
 }
 
+Tcl_Obj *lacp_tcl_port_names(const struct lacp_tcl_state *st)
+{
+	Tcl_Obj *list = Tcl_NewListObj(0, NULL);
+	struct tcl_port *tp;
+
+	for (tp = st->ports; tp != NULL; tp = tp->hh.next)
+		Tcl_ListObjAppendElement(NULL, list, Tcl_NewStringObj(tp->name, -1));
+	return list;
+}
+
 static void opts_free(struct port_opts *o)
 {
 	free(o->interface);
@@ -1199,6 +1209,11 @@ static int port_wait(struct tcl_port *tp, Tcl_Interp *interp, int objc, Tcl_Obj 
 		return lacp_tcl_error(interp, code, "%s", err.message);
 	}
 	w.armed = lacp_tcl_now(st);
+	/* Without -timeout a wait in real time waits as long as it takes (as
+	 * vwait does); virtual time would run on for ever at full speed, so
+	 * there it stops after a day of virtual time. */
+	if (timeout < 0 && st->virtual_clock)
+		timeout = LACP_TCL_VIRTUAL_WAIT_MS;
 	deadline = timeout < 0 ? LACP_TIME_NEVER : w.armed + LACP_MS(timeout);
 	w.next = tp->waiters;
 	tp->waiters = &w;
@@ -1326,8 +1341,6 @@ static int port_cmd(ClientData cd, Tcl_Interp *interp, int objc, Tcl_Obj *const 
 {
 	static const char *const subs[] = {"create", "names", NULL};
 	struct lacp_tcl_state *st = cd;
-	struct tcl_port *tp;
-	Tcl_Obj *list;
 	int sub;
 
 	if (objc < 2)
@@ -1338,10 +1351,7 @@ static int port_cmd(ClientData cd, Tcl_Interp *interp, int objc, Tcl_Obj *const 
 		return port_create(st, interp, objc, objv);
 	if (objc != 2)
 		return lacp_tcl_wrong_args(interp, 2, objv, "");
-	list = Tcl_NewListObj(0, NULL);
-	for (tp = st->ports; tp != NULL; tp = tp->hh.next)
-		Tcl_ListObjAppendElement(NULL, list, Tcl_NewStringObj(tp->name, -1));
-	Tcl_SetObjResult(interp, list);
+	Tcl_SetObjResult(interp, lacp_tcl_port_names(st));
 	return TCL_OK;
 }
 

@@ -297,7 +297,7 @@ namespace eval ::lacp::trace {
             switch -- $opt {
                 -format {
                     if {$value ni {text svg}} {
-                        Error [list VALUE $value] "bad format \"$value\": must be text or svg"
+                        Error [list VALUE FORMAT $value] "bad format \"$value\": must be text or svg"
                     }
                     set format $value
                 }

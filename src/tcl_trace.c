@@ -36,9 +36,11 @@ static Tcl_Obj *summary(const struct lacp_decoded *dec)
 				     lacp_state_format(dec->lacpdu.actor.state, a),
 				     lacp_state_format(dec->lacpdu.partner.state, p));
 	case LACP_CLASS_MARKER:
-		return Tcl_ObjPrintf("%s port %u txn %u",
+		/* Tcl_ObjPrintf reads %u as an int: a transaction id above
+		 * INT_MAX would print sign-extended */
+		return Tcl_ObjPrintf("%s port %u txn %lu",
 				     dec->marker.response ? "MarkerResponse" : "Marker",
-				     dec->marker.port, (unsigned)dec->marker.transaction);
+				     dec->marker.port, (unsigned long)dec->marker.transaction);
 	case LACP_CLASS_UNKNOWN:
 		return Tcl_ObjPrintf("unknown subtype %u", dec->subtype);
 	default:

@@ -300,7 +300,7 @@ static void rate_rx(struct lacp_measure *m, lacp_time_t fast, lacp_time_t t)
 
 		m->violations++;
 		if (n != NULL)
-			n->start = win_at(m, m->win_n - 4);
+			n->start = win_at(m, 0);
 	}
 	if (m->win_n > m->max_per_window) {
 		m->max_per_window = m->win_n;

@@ -518,6 +518,27 @@ void lacp_measure_tx(struct lacp_port *p, const uint8_t *pdu, size_t len, lacp_t
 	m->tx_actor = d.actor;
 	m->tx_valid = true;
 	m->last_tx = now;
+	m->tx_unstamped = true;
+}
+
+void lacp_measure_tx_stamp(struct lacp_measure *m, lacp_time_t stamp)
+{
+	lacp_time_t now;
+
+	if (m == NULL || !m->tx_unstamped)
+		return;
+	m->tx_unstamped = false;
+	now = m->last_tx;
+	/* A host that runs timers on a grid may run them a little early,
+	 * with the core's time ahead of the clock: the stamp wins either way,
+	 * unless it is too far off to be about the same send. */
+	if (stamp < now - LACP_SEC(1) || stamp > now + LACP_SEC(1))
+		return;
+	m->last_tx = stamp;
+	if (m->n_pending > 0 && m->pending[m->n_pending - 1].sent == now)
+		m->pending[m->n_pending - 1].sent = stamp;
+	if (m->conv_start == now)
+		m->conv_start = stamp;
 }
 
 void lacp_measure_mux(struct lacp_port *p, int mux, lacp_time_t now)

@@ -135,6 +135,7 @@ struct lacp_measure {
 
 	/* The kernel's receive stamp of the frame about to arrive. */
 	lacp_time_t stamp;
+	bool tx_unstamped; /* the last LACPDU sent waits for its host stamp */
 
 	struct lacp_measure_note notes[LACP_MEASURE_NOTES];
 	unsigned n_notes;
@@ -165,6 +166,14 @@ void lacp_measure_enabled(struct lacp_port *p, bool enabled, lacp_time_t now);
 /* The host's receive stamp of the next frame of the port (it replaces NOW
  * for that frame when not later than it). */
 void lacp_measure_stamp(struct lacp_measure *m, lacp_time_t stamp);
+
+/* The host's stamp of when the LACPDU just reported by lacp_measure_tx()
+ * left (read as the host's send began): what the measurement holds of
+ * that instant of the core (the send, a change waiting for its echo, the
+ * start of a convergence) moves to STAMP. Nothing when the last frame sent
+ * was no LACPDU, or STAMP is more than a second off the core's time of the
+ * send. */
+void lacp_measure_tx_stamp(struct lacp_measure *m, lacp_time_t stamp);
 
 /* Counts as missed the changes whose echo is overdue at NOW (the partner's
  * timeout after they left). Called by the readers before they read. */

@@ -79,6 +79,10 @@ int lacp_tcl_measure_cmd(struct tcl_port *tp, Tcl_Interp *interp, int objc,
 			 Tcl_Obj *const objv[]);
 void lacp_tcl_measure_event(struct tcl_port *tp, const struct lacp_event *ev);
 bool lacp_tcl_measure_wanted(void);
+/* When the next frame of TP really arrived (a kernel receive stamp). */
+void lacp_tcl_measure_stamp(struct tcl_port *tp, lacp_time_t stamp);
+/* When the frame TP just sent really left. */
+void lacp_tcl_measure_tx_stamp(struct tcl_port *tp, lacp_time_t stamp);
 
 /* The time now on the interpreter's clock (real or virtual). */
 lacp_time_t lacp_tcl_now(const struct lacp_tcl_state *st);

@@ -144,6 +144,22 @@ bool lacp_tcl_measure_wanted(void)
 	return v == NULL || (strcmp(v, "off") != 0 && strcmp(v, "0") != 0);
 }
 
+void lacp_tcl_measure_stamp(struct tcl_port *tp, lacp_time_t stamp)
+{
+	struct lacp_port *p = lacp_tcl_port_core(tp);
+
+	if (p != NULL && !lacp_tcl_port_deleted(tp))
+		lacp_measure_stamp(p->measure, stamp);
+}
+
+void lacp_tcl_measure_tx_stamp(struct tcl_port *tp, lacp_time_t stamp)
+{
+	struct lacp_port *p = lacp_tcl_port_core(tp);
+
+	if (p != NULL && !lacp_tcl_port_deleted(tp))
+		lacp_measure_tx_stamp(p->measure, stamp);
+}
+
 /* "reaction 10.000 ms", "rate_violation 4 in [t, t+1000)" ... */
 static Tcl_Obj *note_summary(const struct lacp_measure_note *n)
 {

@@ -359,6 +359,29 @@ static void test_stamp(void)
 	lacp_measure_rx(l.p, &pdu, MS(4000));
 	CHECK_INT(l.m->interval[0].last, MS(1000));
 	lone_free(&l);
+
+	/* Sends: the change and the convergence start move to when the
+	 * frame left; a second stamp for the same send changes nothing. */
+	lone_init(&l);
+	lacp_measure_enabled(l.p, true, MS(100));
+	we_send(&l, info(our_sys, 1, 0x07), MS(100));
+	lacp_measure_tx_stamp(l.m, MS(100) + 180);
+	lacp_measure_tx_stamp(l.m, MS(100) + 900);
+	CHECK_INT(l.m->pending[0].sent, MS(100) + 180);
+	CHECK_INT(l.m->conv_start, MS(100) + 180);
+	CHECK_INT(l.m->last_tx, MS(100) + 180);
+	rx(&l, 0x0f, info(our_sys, 1, 0x07), MS(101));
+	CHECK_INT(l.m->reaction.last, 820);
+	CHECK_INT(l.m->conv[LACP_CONV_PARTNER_SYNC].last, 820);
+	/* A stamp a little before the core's time (timers run early on a
+	 * grid) is taken; one more than a second off is about something else. */
+	we_send(&l, info(our_sys, 1, 0x07), MS(2000));
+	lacp_measure_tx_stamp(l.m, MS(2000) - 300);
+	CHECK_INT(l.m->last_tx, MS(2000) - 300);
+	we_send(&l, info(our_sys, 1, 0x07), MS(4000));
+	lacp_measure_tx_stamp(l.m, MS(2000));
+	CHECK_INT(l.m->last_tx, MS(4000));
+	lone_free(&l);
 }
 
 /* The machines themselves on a wire of 5 ms each way. */

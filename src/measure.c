@@ -71,6 +71,7 @@ static void dist_add(struct lacp_measure_dist *d, lacp_time_t v)
 	if (d->count == 0 || v > d->max)
 		d->max = v;
 	d->last = v;
+	d->sum += v;
 	d->count++;
 	if (d->recent == NULL)
 		return;
@@ -139,6 +140,7 @@ void lacp_measure_dist_summary(const struct lacp_measure_dist *d,
 	out->min = d->min;
 	out->max = d->max;
 	out->last = d->last;
+	out->mean = d->sum / (lacp_time_t)d->count;
 	if (d->recent != NULL && d->count <= LACP_MEASURE_RECENT) {
 		n = (unsigned)d->count;
 		memcpy(sorted, d->recent, n * sizeof(uint32_t));

@@ -43,6 +43,7 @@
 struct lacp_measure_dist {
 	uint64_t count;
 	lacp_time_t min, max, last;
+	lacp_time_t sum;    /* of every sample, for the mean */
 	unsigned head;      /* next slot of recent */
 	uint32_t *recent;   /* LACP_MEASURE_RECENT samples, µs (saturated) */
 	uint32_t *hist;     /* LACP_MEASURE_BUCKETS counts */
@@ -51,7 +52,7 @@ struct lacp_measure_dist {
 /* What a distribution says. Valid fields only when count > 0. */
 struct lacp_measure_summary {
 	uint64_t count;
-	lacp_time_t min, median, p99, max, last;
+	lacp_time_t min, median, p99, max, last, mean;
 	bool exact; /* percentiles from every sample, not the histogram */
 };
 

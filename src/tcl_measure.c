@@ -48,6 +48,7 @@ static Tcl_Obj *summary_obj(const struct lacp_measure_dist *dist, bool histogram
 	put(d, "p99", ms_or_empty(have, s.p99));
 	put(d, "max", ms_or_empty(have, s.max));
 	put(d, "last", ms_or_empty(have, s.last));
+	put(d, "mean", ms_or_empty(have, s.mean));
 	put(d, "exact", Tcl_NewBooleanObj(!have || s.exact));
 	if (histogram) {
 		/* {UPPER_MS COUNT ...}: the buckets holding samples, by their

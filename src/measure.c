@@ -29,12 +29,11 @@ const char *const lacp_measure_note_name[LACP_NOTE_TYPE_COUNT] = {
  * also holds everything beyond. */
 static unsigned bucket_of(lacp_time_t v)
 {
-	unsigned e = 0, s, i;
+	unsigned e, s, i;
 
 	if (v < 32)
 		return 0;
-	for (lacp_time_t x = v; x > 1; x >>= 1)
-		e++;
+	e = 63u - (unsigned)__builtin_clzll((unsigned long long)v);
 	s = (unsigned)((v >> (e - 2)) & 3);
 	i = 1 + 4 * (e - 5) + s;
 	return i < LACP_MEASURE_BUCKETS ? i : LACP_MEASURE_BUCKETS - 1;
@@ -59,12 +58,17 @@ void lacp_measure_bucket_bounds(unsigned i, lacp_time_t *lower, lacp_time_t *upp
 /* Adds sample V (µs, >= 0). Without memory the extremes still count. */
 static void dist_add(struct lacp_measure_dist *d, lacp_time_t v)
 {
+	bool histogram = d->cap == LACP_MEASURE_RECENT;
+	unsigned b, i;
+
 	if (v < 0)
 		v = 0;
 	if (d->recent == NULL) {
-		d->recent = calloc(LACP_MEASURE_RECENT + LACP_MEASURE_BUCKETS, sizeof(uint32_t));
-		if (d->recent != NULL)
-			d->hist = d->recent + LACP_MEASURE_RECENT;
+		/* One block: the ring, then the 16-bit histogram. */
+		d->recent = calloc(1, d->cap * sizeof(uint32_t) +
+				      (histogram ? LACP_MEASURE_BUCKETS * sizeof(uint16_t) : 0));
+		if (d->recent != NULL && histogram)
+			d->hist = (uint16_t *)(d->recent + d->cap);
 	}
 	if (d->count == 0 || v < d->min)
 		d->min = v;
@@ -76,15 +80,32 @@ static void dist_add(struct lacp_measure_dist *d, lacp_time_t v)
 	if (d->recent == NULL)
 		return;
 	d->recent[d->head] = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
-	d->head = (d->head + 1) % LACP_MEASURE_RECENT;
-	if (d->hist[bucket_of(v)] < UINT32_MAX)
-		d->hist[bucket_of(v)]++;
+	d->head = (uint16_t)((d->head + 1) % d->cap);
+	if (d->hist == NULL)
+		return;
+	b = bucket_of(v);
+	if (d->hist[b] == UINT16_MAX)
+		for (i = 0; i < LACP_MEASURE_BUCKETS; i++)
+			d->hist[i] = (uint16_t)((d->hist[i] + 1) / 2);
+	d->hist[b]++;
 }
 
+/* Forgets every sample; the kind of distribution stays. */
 static void dist_clear(struct lacp_measure_dist *d)
 {
+	uint16_t cap = d->cap;
+
 	free(d->recent);
 	memset(d, 0, sizeof(*d));
+	d->cap = cap;
+}
+
+/* Nearest rank: the smallest sample with at least PCT % of them at or below. */
+static uint64_t rank_of(uint64_t n, unsigned pct)
+{
+	uint64_t r = (n * pct + 99) / 100;
+
+	return r == 0 ? 1 : r;
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -94,13 +115,18 @@ static int cmp_u32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The RANK-th smallest sample (1-based) from the histogram: linear inside
- * its bucket, clamped to the exact extremes. */
-static lacp_time_t hist_rank(const struct lacp_measure_dist *d, uint64_t rank)
+/* The PCT percentile (nearest rank) from the histogram: linear inside its
+ * bucket, clamped to the exact extremes. Ranks count in the histogram's
+ * own total, which halving keeps in proportion. */
+static lacp_time_t hist_rank(const struct lacp_measure_dist *d, unsigned pct)
 {
-	uint64_t seen = 0;
+	uint64_t seen = 0, total = 0, rank;
 	lacp_time_t lo, hi, v;
 	unsigned i;
+
+	for (i = 0; i < LACP_MEASURE_BUCKETS; i++)
+		total += d->hist[i];
+	rank = rank_of(total, pct);
 
 	for (i = 0; i < LACP_MEASURE_BUCKETS; i++) {
 		if (seen + d->hist[i] >= rank)
@@ -119,13 +145,6 @@ static lacp_time_t hist_rank(const struct lacp_measure_dist *d, uint64_t rank)
 	return v < d->min ? d->min : v > d->max ? d->max : v;
 }
 
-/* Nearest rank: the smallest sample with at least Q of them at or below. */
-static uint64_t rank_of(uint64_t n, unsigned pct)
-{
-	uint64_t r = (n * pct + 99) / 100;
-
-	return r == 0 ? 1 : r;
-}
 
 void lacp_measure_dist_summary(const struct lacp_measure_dist *d,
 			       struct lacp_measure_summary *out)
@@ -134,6 +153,7 @@ void lacp_measure_dist_summary(const struct lacp_measure_dist *d,
 	unsigned n;
 
 	memset(out, 0, sizeof(*out));
+	/* A distribution of a few exact samples answers from them alone. */
 	out->count = d->count;
 	if (d->count == 0)
 		return;
@@ -141,16 +161,16 @@ void lacp_measure_dist_summary(const struct lacp_measure_dist *d,
 	out->max = d->max;
 	out->last = d->last;
 	out->mean = d->sum / (lacp_time_t)d->count;
-	if (d->recent != NULL && d->count <= LACP_MEASURE_RECENT) {
-		n = (unsigned)d->count;
+	if (d->recent != NULL && (d->count <= d->cap || d->hist == NULL)) {
+		n = d->count < d->cap ? (unsigned)d->count : d->cap;
 		memcpy(sorted, d->recent, n * sizeof(uint32_t));
 		qsort(sorted, n, sizeof(uint32_t), cmp_u32);
 		out->median = sorted[rank_of(n, 50) - 1];
 		out->p99 = sorted[rank_of(n, 99) - 1];
-		out->exact = true;
+		out->exact = d->count <= d->cap;
 	} else if (d->recent != NULL) {
-		out->median = hist_rank(d, rank_of(d->count, 50));
-		out->p99 = hist_rank(d, rank_of(d->count, 99));
+		out->median = hist_rank(d, 50);
+		out->p99 = hist_rank(d, 99);
 	} else {
 		/* No memory for samples: the extremes are all there is. */
 		out->median = d->min;
@@ -185,6 +205,10 @@ struct lacp_measure *lacp_measure_new(lacp_time_t now)
 
 	if (m == NULL)
 		return NULL;
+	m->interval[0].cap = m->interval[1].cap = m->reaction.cap = LACP_MEASURE_RECENT;
+	for (unsigned i = 0; i < LACP_CONV_COUNT; i++)
+		m->conv[i].cap = LACP_MEASURE_RECENT_FEW;
+	m->expiry.cap = LACP_MEASURE_RECENT_FEW;
 	m->last_rx = LACP_TIME_NEVER;
 	m->conv_start = LACP_TIME_NEVER;
 	m->stamp = LACP_TIME_NEVER;
@@ -219,7 +243,7 @@ static struct lacp_measure_note *note(struct lacp_measure *m, enum lacp_measure_
 	}
 	n = &m->notes[m->n_notes++];
 	memset(n, 0, sizeof(*n));
-	n->type = type;
+	n->type = (uint8_t)type;
 	n->time = time;
 	n->value = value;
 	return n;
@@ -298,11 +322,8 @@ static void rate_rx(struct lacp_measure *m, lacp_time_t fast, lacp_time_t t)
 	/* The window starting at the LACPDU three before this one holds
 	 * more than 3. */
 	if (m->win_n > 3) {
-		struct lacp_measure_note *n = note(m, LACP_NOTE_VIOLATION, t, m->win_n);
-
 		m->violations++;
-		if (n != NULL)
-			n->start = win_at(m, 0);
+		note(m, LACP_NOTE_VIOLATION, t, m->win_n);
 	}
 	if (m->win_n > m->max_per_window) {
 		m->max_per_window = m->win_n;
@@ -463,7 +484,7 @@ static void converged(struct lacp_measure *m, enum lacp_measure_conv c, lacp_tim
 	dist_add(&m->conv[c], t - m->conv_start);
 	n = note(m, LACP_NOTE_CONVERGED, t, t - m->conv_start);
 	if (n != NULL)
-		n->conv = c;
+		n->conv = (uint8_t)c;
 }
 
 /* ---- inputs */

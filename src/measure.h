@@ -15,11 +15,16 @@
  * really arrived (a kernel receive stamp) says so with lacp_measure_stamp()
  * before handing the frame to lacp_port_rx().
  *
- * Memory is constant per port: each distribution keeps its last
- * LACP_MEASURE_RECENT samples exactly and all of them in a histogram of
- * fixed log buckets (4 per octave, 32 µs .. 134 s). Percentiles are exact
- * while the samples fit the recent ring; beyond, they are read from the
- * histogram (linear inside a bucket, clamped to the exact min and max).
+ * Memory is constant per port: the intervals and the reactions keep their
+ * last LACP_MEASURE_RECENT samples exactly and all of them in a histogram
+ * of fixed log buckets (4 per octave, 32 µs .. 134 s; 16-bit counts, all
+ * halved when one would overflow, which keeps the proportions).
+ * Percentiles are exact while the samples fit the recent ring; beyond,
+ * they are read from the histogram (linear inside a bucket, clamped to
+ * the exact min and max). Convergence and expiry, a sample per flap, keep
+ * their last LACP_MEASURE_RECENT_FEW only: beyond, their median and p99
+ * are those of the last few (min, max and mean of all). Storage comes with
+ * a distribution's first sample.
  */
 #ifndef LACP_MEASURE_H
 #define LACP_MEASURE_H
@@ -31,22 +36,25 @@
 #include "clock.h"
 #include "lacpdu.h"
 
-#define LACP_MEASURE_RECENT 64
+#define LACP_MEASURE_RECENT 32
+#define LACP_MEASURE_RECENT_FEW 8
 #define LACP_MEASURE_BUCKETS 89
 /* Changes of ours waiting for the partner's echo; older ones give way. */
-#define LACP_MEASURE_PENDING 8
+#define LACP_MEASURE_PENDING 4
 /* The most LACPDUs one rate window is counted up to (a flood saturates). */
 #define LACP_MEASURE_WINDOW_MAX 4096
 
 /* A distribution of durations (µs): exact extremes, the recent samples,
- * and the log histogram. Storage is allocated with the first sample. */
+ * and (when it has one) the log histogram. Storage is allocated with the
+ * first sample. */
 struct lacp_measure_dist {
 	uint64_t count;
 	lacp_time_t min, max, last;
 	lacp_time_t sum;    /* of every sample, for the mean */
-	unsigned head;      /* next slot of recent */
-	uint32_t *recent;   /* LACP_MEASURE_RECENT samples, µs (saturated) */
-	uint32_t *hist;     /* LACP_MEASURE_BUCKETS counts */
+	uint32_t *recent;   /* cap samples, µs (saturated) */
+	uint16_t *hist;     /* LACP_MEASURE_BUCKETS counts, or NULL */
+	uint16_t cap;       /* LACP_MEASURE_RECENT (with histogram) or _FEW */
+	uint16_t head;      /* next slot of recent */
 };
 
 /* What a distribution says. Valid fields only when count > 0. */
@@ -76,7 +84,7 @@ struct lacp_measure_change {
 enum lacp_measure_note_type {
 	LACP_NOTE_REACTION,   /* value: the reaction time */
 	LACP_NOTE_MISSED,     /* a change of ours was never echoed */
-	LACP_NOTE_VIOLATION,  /* value: LACPDUs in the window; start */
+	LACP_NOTE_VIOLATION,  /* value: LACPDUs in the window ending now */
 	LACP_NOTE_CONVERGED,  /* conv: which milestone; value: the time */
 	LACP_NOTE_EXPIRY,     /* value: from our last LACPDU */
 	LACP_NOTE_TYPE_COUNT
@@ -85,13 +93,12 @@ enum lacp_measure_note_type {
 extern const char *const lacp_measure_note_name[LACP_NOTE_TYPE_COUNT];
 
 struct lacp_measure_note {
-	enum lacp_measure_note_type type;
 	lacp_time_t time;   /* when it was seen */
 	lacp_time_t value;  /* a duration, or a count for VIOLATION */
-	lacp_time_t start;  /* VIOLATION: the window's start */
-	enum lacp_measure_conv conv;
+	uint8_t type;       /* enum lacp_measure_note_type */
+	uint8_t conv;       /* CONVERGED: enum lacp_measure_conv */
 };
-#define LACP_MEASURE_NOTES 16
+#define LACP_MEASURE_NOTES 8
 
 struct lacp_measure {
 	lacp_time_t since; /* created or last reset */

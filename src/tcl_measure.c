@@ -166,8 +166,8 @@ static Tcl_Obj *note_summary(const struct lacp_measure_note *n)
 {
 	switch (n->type) {
 	case LACP_NOTE_VIOLATION:
-		return Tcl_ObjPrintf("rate_violation: %lld LACPDUs since %.3f ms",
-				     (long long)n->value, (double)n->start / 1000.0);
+		return Tcl_ObjPrintf("rate_violation: %lld LACPDUs in a window",
+				     (long long)n->value);
 	case LACP_NOTE_CONVERGED:
 		return Tcl_ObjPrintf("convergence %s %.3f ms", lacp_measure_conv_name[n->conv],
 				     (double)n->value / 1000.0);
@@ -197,8 +197,6 @@ void lacp_tcl_measure_event(struct tcl_port *tp, const struct lacp_event *ev)
 		put(d, "kind", Tcl_NewStringObj(lacp_measure_note_name[notes[i].type], -1));
 		put(d, "value", notes[i].type == LACP_NOTE_VIOLATION ? count_obj((uint64_t)notes[i].value)
 								    : ms_obj(notes[i].value));
-		if (notes[i].type == LACP_NOTE_VIOLATION)
-			put(d, "start", ms_obj(notes[i].start));
 		if (notes[i].type == LACP_NOTE_CONVERGED)
 			put(d, "milestone", Tcl_NewStringObj(lacp_measure_conv_name[notes[i].conv], -1));
 		put(d, "summary", note_summary(&notes[i]));

@@ -53,7 +53,7 @@ proc median {xs} {
     set k [llength $s]
     if {$k == 0} {return -}
     if {$k % 2} {return [lindex $s [expr {$k / 2}]]}
-    return [expr {([lindex $s [expr {$k / 2 - 1}]] + [lindex $s [expr {$k / 2}]]) / 2.0}]
+    return [format %.1f [expr {([lindex $s [expr {$k / 2 - 1}]] + [lindex $s [expr {$k / 2}]]) / 2.0}]]
 }
 
 set figures [list \

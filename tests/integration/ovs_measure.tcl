@@ -64,30 +64,10 @@ proc figures {frames fast} {
                 max_per_window $maxw sync $sync]
 }
 
-ovs::run {
-    set lab [ovs::lab -time fast]
-    set ns [dict get $lab tester]
-    set pcap [file join $t::tmp measure-[pid].pcapng]
-    set err [file join $t::tmp measure-[pid].dumpcap]
-    file delete $pcap
-    set pid [exec ip netns exec $ns dumpcap -q -i t1 -f "ether proto 0x8809" -w $pcap 2> $err &]
-    lappend t::pids $pid
-    t::check "dumpcap captures on t1" {[t::until {[file exists $pcap] && [file size $pcap] > 0} 10000]}
-    # let the capture settle: its filter is on before the file appears
-    ovs::until 0 200
-    set t_start [clock microseconds]
-    lacp::port create p1 -interface t1 -netns $ns
-    t::check "negotiated with OVS" {[p1 wait {mux is COLLECTING_DISTRIBUTING and partner has SCD} -timeout 10000]}
-    ovs::until 0 6000
-    set m [p1 measure]
-    set n_rx [dict get [p1 counters] lacpdus_rx]
-    set t_read [clock microseconds]
-    set us [dict get [p1 status] actor system]
-    p1 destroy
-    ovs::until 0 300
-    exec kill -INT $pid
-    t::check "dumpcap stopped" {[t::until {[catch {exec kill -0 $pid}]} 5000]}
-
+# The LACPDUs of the capture PCAP between T_START and T_READ (µs of the
+# real-time clock) as {time_ms ours actor partner}, with how many are ours
+# (actor system US) and the partner's: {frames ours theirs}.
+proc capture {pcap t_start t_read us} {
     set lines [split [exec tshark -r $pcap -Y lacp -T fields -E separator=/t \
         -e frame.time_epoch -e lacp.actor.sysid \
         -e lacp.actor.sys_priority -e lacp.actor.key -e lacp.actor.port_priority \
@@ -96,6 +76,7 @@ ovs::run {
         -e lacp.partner.port_priority -e lacp.partner.port -e lacp.partner.state \
         2>/dev/null] \n]
     set frames {}
+    set ourn 0
     set theirs 0
     foreach line $lines {
         set f [split $line \t]
@@ -109,8 +90,61 @@ ovs::run {
         # frame.time_epoch is exact to the nanosecond: keep ms with µs
         set t [expr {[lindex $f 0] * 1000.0}]
         lappend frames [list $t $ours $actor $partner]
-        if {!$ours} {incr theirs}
+        if {$ours} {incr ourn} else {incr theirs}
     }
+    return [list $frames $ourn $theirs]
+}
+
+# How many Marker PDUs the capture PCAP holds so far.
+proc markers {pcap} {
+    if {[catch {exec tshark -r $pcap -Y "slow.subtype == 2" -T fields -e frame.number 2>/dev/null} out]} {
+        return 0
+    }
+    llength $out
+}
+
+# Whether the capture holds at least N_TX LACPDUs of ours and N_RX of the
+# partner between T_START and T_READ.
+proc complete {pcap t_start t_read us n_tx n_rx} {
+    lassign [capture $pcap $t_start $t_read $us] frames ourn theirs
+    expr {$ourn >= $n_tx && $theirs >= $n_rx}
+}
+
+ovs::run {
+    set lab [ovs::lab -time fast]
+    set ns [dict get $lab tester]
+    set pcap [file join $t::tmp measure-[pid].pcapng]
+    set err [file join $t::tmp measure-[pid].dumpcap]
+    file delete $pcap
+    set pid [exec ip netns exec $ns dumpcap -q -i t1 -f "ether proto 0x8809" -w $pcap 2> $err &]
+    lappend t::pids $pid
+    # The capture is live once a frame we send shows up in its file: a
+    # Marker PDU, sent again until one does, from a port that runs no LACP.
+    lacp::port create probe -interface t1 -netns $ns -system 02:00:00:00:00:99 -lacp-enabled 0
+    set marker [lacp::pdu marker -port 1 -system 02:00:00:00:00:99 -transaction 1]
+    t::check "dumpcap captures on t1" {
+        [t::until {[string length [probe send -raw $marker]] == 0 && [markers $pcap] > 0} 10000]
+    }
+    probe destroy
+    set t_start [clock microseconds]
+    lacp::port create p1 -interface t1 -netns $ns
+    t::check "negotiated with OVS" {[p1 wait {mux is COLLECTING_DISTRIBUTING and partner has SCD} -timeout 10000]}
+    ovs::until 0 6000
+    set m [p1 measure]
+    set n_rx [dict get [p1 counters] lacpdus_rx]
+    set n_tx [dict get [p1 counters] lacpdus_tx]
+    set t_read [clock microseconds]
+    set us [dict get [p1 status] actor system]
+    p1 destroy
+    # dumpcap gets frames from the kernel a block at a time: wait until
+    # the file holds every LACPDU we sent and received in the window
+    t::check "the capture holds what we sent and received" {
+        [t::until {[complete $pcap $t_start $t_read $us $n_tx $n_rx]} 10000]
+    }
+    exec kill -INT $pid
+    t::check "dumpcap stopped" {[t::until {[catch {exec kill -0 $pid}]} 5000]}
+
+    lassign [capture $pcap $t_start $t_read $us] frames ourn theirs
     # A LACPDU of OVS may reach the capture while our port was still
     # being created: what we received are the last n_rx of the window.
     set drop [expr {$theirs - $n_rx}]

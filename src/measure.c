@@ -7,7 +7,6 @@
  */
 #include "measure.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -1265,8 +1265,7 @@ static void send_pdu(struct lacp_port *p, const uint8_t *pdu, size_t len, lacp_t
 	if (len >= 1 && pdu[0] == LACP_SUBTYPE_LACP) {
 		p->counters.lacpdus_tx++;
 		lacp_measure_tx(p, pdu, len, now);
-	}
-	else if (len >= 3 && pdu[0] == LACP_SUBTYPE_MARKER &&
+	} else if (len >= 3 && pdu[0] == LACP_SUBTYPE_MARKER &&
 		 pdu[2] == LACP_TLV_MARKER_RESPONSE)
 		p->counters.marker_responses_tx++;
 	else if (len >= 3 && pdu[0] == LACP_SUBTYPE_MARKER)

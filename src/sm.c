@@ -8,6 +8,7 @@
  * in the system's queue armed for its earliest future deadline.
  */
 #include "sm.h"
+#include "measure.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -116,6 +117,7 @@ void lacp_port_config_default(struct lacp_port_config *c)
 	c->port_number = 1;
 	c->port_priority = 32768;
 	c->timing = lacp_timing_default();
+	c->measure = true;
 	/* partner_admin stays all zero: see sm.h. */
 }
 
@@ -849,6 +851,7 @@ static void mux_set(struct lacp_port *p, enum lacp_mux_state to, lacp_time_t now
 		sweep_later(p->system);
 	p->mux = to;
 	note_transition(p, LACP_M_MUX, from, to, now);
+	lacp_measure_mux(p, to, now);
 	switch (to) {
 	case LACP_MUX_DETACHED:
 		/* Detach_Mux_From_Aggregator, Disable_Collecting_Distributing */
@@ -1302,9 +1305,10 @@ static void send_pdu(struct lacp_port *p, const uint8_t *pdu, size_t len, lacp_t
 {
 	struct lacp_event ev = { .type = LACP_EV_TX, .time = now };
 
-	if (len >= 1 && pdu[0] == LACP_SUBTYPE_LACP)
+	if (len >= 1 && pdu[0] == LACP_SUBTYPE_LACP) {
 		p->counters.lacpdus_tx++;
-	else if (len >= 3 && pdu[0] == LACP_SUBTYPE_MARKER &&
+		lacp_measure_tx(p, pdu, len, now);
+	} else if (len >= 3 && pdu[0] == LACP_SUBTYPE_MARKER &&
 		 pdu[2] == LACP_TLV_MARKER_RESPONSE)
 		p->counters.marker_responses_tx++;
 	else if (len >= 3 && pdu[0] == LACP_SUBTYPE_MARKER)
@@ -1451,6 +1455,7 @@ static void port_destroy(struct lacp_port *p)
 	lacp_rules_free_all(p);
 	free_queue(&p->rx_head, &p->rx_tail);
 	free_queue(&p->out_head, &p->out_tail);
+	lacp_measure_free(p->measure);
 	free(p);
 }
 
@@ -1698,6 +1703,10 @@ int lacp_port_new(struct lacp_system *s, const struct lacp_port_config *config,
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
+	if ((config ? config->measure : true) && !(p->measure = lacp_measure_new(now))) {
+		free(p);
+		return -ENOMEM;
+	}
 	p->system = s;
 	if (config)
 		p->config = *config;
@@ -1755,6 +1764,7 @@ void lacp_port_set_enabled(struct lacp_port *p, bool enabled, lacp_time_t now)
 		return;
 	p->carrier = enabled;
 	p->port_enabled = enabled && !p->admin_disabled;
+	lacp_measure_enabled(p, p->port_enabled, now);
 	mark(p);
 	dispatch(p->system, now);
 }
@@ -1874,6 +1884,7 @@ int lacp_port_rx(struct lacp_port *p, const uint8_t *pdu, size_t len, lacp_time_
 
 		p->counters.lacpdus_rx++;
 		p->counters.last_rx_time = now;
+		lacp_measure_rx(p, &d.lacpdu, now);
 		/* 6.4.12 port_moved: a disabled port's partner shows up here. */
 		for (size_t i = 0; s->n_rx_disabled && i < s->n_ports; i++) {
 			struct lacp_port *q = s->ports[i];

@@ -152,6 +152,7 @@ struct lacp_port_config {
 	struct lacp_timing timing;
 	/* Partner_Admin_* used by recordDefault (6.4.9). */
 	struct lacp_info partner_admin;
+	bool measure; /* measure the partner (measure.h); read at creation */
 };
 
 /*
@@ -209,6 +210,7 @@ struct lacp_event {
 struct lacp_port;
 struct lacp_rule;
 struct lacp_action;
+struct lacp_measure;
 
 /* What the host provides to a port. Each may be NULL. */
 struct lacp_port_ops {
@@ -418,6 +420,7 @@ struct lacp_port {
 
 	struct lacp_port_counters counters;
 	unsigned long entered[LACP_M_COUNT][LACP_SM_MAX_STATES];
+	struct lacp_measure *measure; /* NULL when not measured */
 
 	/* private */
 	struct lacp_aggregator *agg;

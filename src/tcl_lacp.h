@@ -67,6 +67,24 @@ bool lacp_tcl_trace_on(const struct lacp_tcl_state *st);
 void lacp_tcl_trace_event(struct lacp_tcl_state *st, const char *port, const uint8_t src[6],
 			  const char *link, const struct lacp_event *ev);
 
+/* Records event dict D (given "event" and its fields) of PORT at TIME in
+ * the trace; D is freed when tracing is off. */
+void lacp_tcl_trace_record(struct lacp_tcl_state *st, const char *port, lacp_time_t time,
+			   Tcl_Obj *d);
+
+/* Measurement (tcl_measure.c): `NAME measure ?-reset?`; the marks of a
+ * port's measurement in the trace, taken on each of its events; whether
+ * new ports measure (LACP_MEASURE=off in the environment: not, for the
+ * benchmark that compares). */
+int lacp_tcl_measure_cmd(struct tcl_port *tp, Tcl_Interp *interp, int objc,
+			 Tcl_Obj *const objv[]);
+void lacp_tcl_measure_event(struct tcl_port *tp, const struct lacp_event *ev);
+bool lacp_tcl_measure_wanted(void);
+/* When the next frame of TP really arrived (a kernel receive stamp). */
+void lacp_tcl_measure_stamp(struct tcl_port *tp, lacp_time_t stamp);
+/* When the frame TP just sent really left. */
+void lacp_tcl_measure_tx_stamp(struct tcl_port *tp, lacp_time_t stamp);
+
 /* The time now on the interpreter's clock (real or virtual). */
 lacp_time_t lacp_tcl_now(const struct lacp_tcl_state *st);
 

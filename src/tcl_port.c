@@ -585,6 +585,7 @@ static void port_event(void *ctx, struct lacp_port *p, const struct lacp_event *
 				     tp->twire ? lacp_tcl_wire_peer(tp->twire, tp->wire_end) : NULL,
 				     ev);
 	lacp_tcl_log_port_event(tp, ev);
+	lacp_tcl_measure_event(tp, ev);
 	if (!tp->deleted)
 		check_waiters(tp);
 	if ((ev->type == LACP_EV_RULE || ev->type == LACP_EV_EXIT) && !tp->deleted)
@@ -760,8 +761,12 @@ static int place_port(Tcl_Interp *interp, struct tcl_port *tp, struct port_opts 
 	}
 	if (tp->port != NULL) {
 		/* Moved to another system: a new port there, with the same
-		 * counters, rules and administrative state. */
+		 * counters, rules, administrative state and measurement. */
+		struct lacp_measure *m = np->measure;
+
 		np->counters = tp->port->counters;
+		np->measure = tp->port->measure;
+		tp->port->measure = m;
 		lacp_port_move_rules(np, tp->port);
 		lacp_port_set_admin(np, !tp->port->admin_disabled, now);
 		lacp_port_free(tp->port);
@@ -888,6 +893,7 @@ static int port_create(struct lacp_tcl_state *st, Tcl_Interp *interp, int objc,
 	lacp_port_config_default(&o.cfg);
 	o.cfg.port_number = 0; /* next free of the system */
 	o.system_priority = 32768;
+	o.cfg.measure = lacp_tcl_measure_wanted();
 	memcpy(o.dst_mac, lacp_slow_multicast, 6);
 	if (parse_opts(interp, 3, objc, objv, &o, true) != TCL_OK)
 		goto fail;
@@ -1306,10 +1312,10 @@ static int port_destroy(struct tcl_port *tp, Tcl_Interp *interp, int objc,
 static int port_obj_cmd(ClientData cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
 {
 	static const char *const subs[] = {"cget", "configure", "counters", "destroy",
-		"disable", "enable", "inject", "link", "on", "rules", "send", "status",
-		"wait", "when", NULL};
+		"disable", "enable", "inject", "link", "measure", "on", "rules", "send",
+		"status", "wait", "when", NULL};
 	enum { S_CGET, S_CONFIGURE, S_COUNTERS, S_DESTROY, S_DISABLE, S_ENABLE,
-		S_INJECT, S_LINK, S_ON, S_RULES, S_SEND, S_STATUS, S_WAIT, S_WHEN };
+		S_INJECT, S_LINK, S_MEASURE, S_ON, S_RULES, S_SEND, S_STATUS, S_WAIT, S_WHEN };
 	struct tcl_port *tp = cd;
 	int sub, rc;
 
@@ -1326,6 +1332,7 @@ static int port_obj_cmd(ClientData cd, Tcl_Interp *interp, int objc, Tcl_Obj *co
 	case S_DISABLE: rc = port_enable(tp, interp, objc, objv, false); break;
 	case S_ENABLE: rc = port_enable(tp, interp, objc, objv, true); break;
 	case S_LINK: rc = port_link(tp, interp, objc, objv); break;
+	case S_MEASURE: rc = lacp_tcl_measure_cmd(tp, interp, objc, objv); break;
 	case S_ON: rc = port_on(tp, interp, objc, objv); break;
 	case S_SEND: rc = port_send(tp, interp, objc, objv); break;
 	case S_STATUS: rc = port_status(tp, interp, objc, objv); break;

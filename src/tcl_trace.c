@@ -50,6 +50,8 @@ static Tcl_Obj *summary(const struct lacp_decoded *dec)
 	}
 }
 
+static void append(struct lacp_tcl_state *st, Tcl_Obj *d);
+
 bool lacp_tcl_trace_on(const struct lacp_tcl_state *st)
 {
 	return st->trace != NULL && st->trace->on;
@@ -61,7 +63,6 @@ void lacp_tcl_trace_event(struct lacp_tcl_state *st, const char *port, const uin
 	struct tcl_trace *tr = st->trace;
 	struct lacp_decoded *dec = NULL;
 	Tcl_Obj *d;
-	Tcl_Size n;
 
 	if (tr == NULL || !tr->on)
 		return;
@@ -92,6 +93,31 @@ void lacp_tcl_trace_event(struct lacp_tcl_state *st, const char *port, const uin
 		lacp_tcl_event_fields(d, ev);
 		break;
 	}
+	append(st, d);
+}
+
+void lacp_tcl_trace_record(struct lacp_tcl_state *st, const char *port, lacp_time_t time,
+			   Tcl_Obj *d)
+{
+	struct tcl_trace *tr = st->trace;
+
+	if (tr == NULL || !tr->on) {
+		Tcl_IncrRefCount(d);
+		Tcl_DecrRefCount(d);
+		return;
+	}
+	put(d, "time", Tcl_NewDoubleObj((double)(time - tr->t0) / 1000.0));
+	put(d, "port", Tcl_NewStringObj(port, -1));
+	append(st, d);
+}
+
+/* Appends event dict D to the trace (dropping the oldest beyond the limit)
+ * and hands it to the live callback. */
+static void append(struct lacp_tcl_state *st, Tcl_Obj *d)
+{
+	struct tcl_trace *tr = st->trace;
+	Tcl_Size n;
+
 	if (Tcl_IsShared(tr->events)) {
 		Tcl_Obj *copy = Tcl_DuplicateObj(tr->events);
 

@@ -15,6 +15,11 @@ namespace eval ::lacp::ctl {
         mode string rate string rx string mux string periodic string
         selected string aggregator number
     }
+    # The keys of `NAME measure` (at any depth) whose values are dicts.
+    variable measure_dicts {
+        partner_intervals intervals fast slow worst_window reaction convergence
+        partner_sync collecting_distributing partner_collecting_distributing expiry
+    }
 }
 
 # ::lacp::ctl::status ?-format text|json|pretty?
@@ -164,6 +169,30 @@ proc ::lacp::ctl::Info {info pretty level} {
     return [Object $pairs $pretty $level]
 }
 
+# The measure dict of a port as JSON: nested dicts as objects, figures as
+# numbers, a figure with no sample as null, histograms as [[upper, count]].
+proc ::lacp::ctl::Measure {m pretty level} {
+    variable measure_dicts
+    set pairs {}
+    dict for {k v} $m {
+        if {$k in $measure_dicts} {
+            lappend pairs $k [Measure $v $pretty [expr {$level + 1}]]
+        } elseif {$k eq "histogram"} {
+            set items [lmap {upper n} $v {
+                format {[%s,%s]} [expr {$upper eq "" ? "null" : $upper}] $n
+            }]
+            lappend pairs $k [expr {[llength $items] ? "\[[join $items ,]\]" : {[]}}]
+        } elseif {$v eq ""} {
+            lappend pairs $k null
+        } elseif {[string is double -strict $v]} {
+            lappend pairs $k $v
+        } else {
+            lappend pairs $k [Str $v]
+        }
+    }
+    return [Object $pairs $pretty $level]
+}
+
 proc ::lacp::ctl::Json {ports pretty} {
     variable port_fields
     set objects {}
@@ -191,6 +220,9 @@ proc ::lacp::ctl::Json {ports pretty} {
                 lappend counters $k [Num $v]
             }
             lappend pairs counters [Object $counters $pretty 3]
+        }
+        if {![catch {$name measure} m]} {
+            lappend pairs measure [Measure $m $pretty 3]
         }
         lappend objects [Object $pairs $pretty 2]
     }

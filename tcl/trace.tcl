@@ -255,6 +255,9 @@ namespace eval ::lacp::trace {
             loopback {
                 set row [Note $row [lsearch -exact $all $port] "* loopback [expr {[dict get $e on] ? {detected} : {gone}}]"]
             }
+            measure {
+                set row [Note $row [lsearch -exact $all $port] "# [dict get $e summary]"]
+            }
             default {return {}}
         }
         return "$time[string trimright [join $row {}]]"

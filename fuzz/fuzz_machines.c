@@ -317,7 +317,8 @@ static void check_system(struct fuzz *f, int s)
 		FUZZ_ASSERTF(ag->n_ports == n, "aggregator %u: %u ports, %u use it", ag->id,
 			     ag->n_ports, n);
 		FUZZ_ASSERT(ag->n_selected == sel);
-		FUZZ_ASSERT(ag->n_ports > 0);
+		/* A fixed set (7.3.1): aggs[i] is aggregator i + 1, free or not. */
+		FUZZ_ASSERT(ag->id == i + 1);
 		if (sys->max_ports)
 			FUZZ_ASSERT(ag->n_selected <= sys->max_ports);
 	}

@@ -359,18 +359,29 @@ const struct lacp_aggregator *lacp_system_aggregator(const struct lacp_system *s
 	return id ? agg_find_id(s, id) : NULL;
 }
 
-/* Next aggregator id: counting up so a reselected port visibly gets a new
- * aggregator, skipping ids in use after a wrap. */
-static uint16_t agg_new_id(struct lacp_system *s)
+/* One more aggregator for S, with the next id (7.3.1: aAggID): a system
+ * has as many as it ever had ports, each with its id for the system's
+ * life. -ENOMEM, or -ERANGE past 65535. */
+static int agg_add(struct lacp_system *s)
 {
-	for (unsigned tries = 0; tries < 65536; tries++) {
-		uint16_t id = s->next_agg_id++;
+	struct lacp_aggregator *a;
 
-		if (s->next_agg_id == 0)
-			s->next_agg_id = 1;
-		if (id && !agg_find_id(s, id))
-			return id;
+	if (s->n_aggs >= 65535)
+		return -ERANGE;
+	if (s->n_aggs == s->cap_aggs) {
+		size_t cap = s->cap_aggs ? s->cap_aggs * 2 : 8;
+		struct lacp_aggregator **v = realloc(s->aggs, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		s->aggs = v;
+		s->cap_aggs = cap;
 	}
+	a = calloc(1, sizeof(*a));
+	if (!a)
+		return -ENOMEM;
+	a->id = (uint16_t)(s->n_aggs + 1);
+	s->aggs[s->n_aggs++] = a;
 	return 0;
 }
 
@@ -440,57 +451,40 @@ static void agg_leave(struct lacp_port *p, lacp_time_t now)
 	queue_event(p, &ev, NULL, NULL, 0);
 	if (a->n_ports)
 		return;
-	for (size_t i = 0; i < s->n_aggs; i++) {
-		if (s->aggs[i] == a) {
-			memmove(&s->aggs[i], &s->aggs[i + 1],
-				(s->n_aggs - i - 1) * sizeof(s->aggs[0]));
-			s->n_aggs--;
-			break;
-		}
-	}
-	free(a);
+	/* Free again: the next port that selects it gives it its LAG ID. */
+	a->individual = false;
+	memset(&a->actor, 0, sizeof(a->actor));
+	memset(&a->partner, 0, sizeof(a->partner));
 }
 
-/* The aggregator P must use: one with P's LAG ID when P may share, else a
- * new one. NULL when out of memory or ids (P then stays UNSELECTED). */
+/* The aggregator P must use (6.4.14.1): the one carrying P's LAG ID when
+ * P may share, else the free one with the lowest id, which takes P's LAG
+ * ID. NULL when none is free (P then stays UNSELECTED). */
 static struct lacp_aggregator *agg_choose(struct lacp_port *p)
 {
 	struct lacp_system *s = p->system;
 	struct lacp_info actor, partner;
-	struct lacp_aggregator *a;
+	struct lacp_aggregator *a, *free_agg = NULL;
 	bool individual;
 
 	port_lag_id(p, &actor, &partner, &individual);
-	if (!individual) {
-		for (size_t i = 0; i < s->n_aggs; i++) {
-			a = s->aggs[i];
-			if (!a->individual && same_ids(&a->actor, &actor) &&
-			    same_ids(&a->partner, &partner))
-				return a;
+	for (size_t i = 0; i < s->n_aggs; i++) {
+		a = s->aggs[i];
+		if (!a->n_ports) {
+			if (!free_agg)
+				free_agg = a;
+			continue;
 		}
+		if (!individual && !a->individual && same_ids(&a->actor, &actor) &&
+		    same_ids(&a->partner, &partner))
+			return a;
 	}
-	if (s->n_aggs == s->cap_aggs) {
-		size_t cap = s->cap_aggs ? s->cap_aggs * 2 : 8;
-		struct lacp_aggregator **v = realloc(s->aggs, cap * sizeof(*v));
-
-		if (!v)
-			return NULL;
-		s->aggs = v;
-		s->cap_aggs = cap;
-	}
-	a = calloc(1, sizeof(*a));
-	if (!a)
+	if (!free_agg)
 		return NULL;
-	a->id = agg_new_id(s);
-	if (!a->id) {
-		free(a);
-		return NULL;
-	}
-	a->individual = individual;
-	a->actor = actor;
-	a->partner = partner;
-	s->aggs[s->n_aggs++] = a;
-	return a;
+	free_agg->individual = individual;
+	free_agg->actor = actor;
+	free_agg->partner = partner;
+	return free_agg;
 }
 
 /* ---- per-machine set_state: count the entry, note the event, run the
@@ -885,53 +879,108 @@ static void mux_set(struct lacp_port *p, enum lacp_mux_state to, lacp_time_t now
 	}
 }
 
+/* A port attached to its aggregator (Mux ATTACHED or beyond). */
+static bool mux_attached(const struct lacp_port *p)
+{
+	return p->mux == LACP_MUX_ATTACHED || p->mux == LACP_MUX_COLLECTING ||
+	       p->mux == LACP_MUX_DISTRIBUTING || p->mux == LACP_MUX_COLLECTING_DISTRIBUTING;
+}
+
+/* The min-links extension: P counts as an attached link of its aggregator
+ * (Selected, Mux ATTACHED or beyond, partner in sync, link up). */
+static bool min_links_counts(const struct lacp_port *p)
+{
+	return p->selected == LACP_SELECTED && p->port_enabled &&
+	       (p->partner.state & LACP_STATE_SYNC) && mux_attached(p);
+}
+
+/* Whether P's aggregator has the links min-links asks for. */
+static bool min_links_met(const struct lacp_port *p)
+{
+	const struct lacp_system *s = p->system;
+	unsigned n = 0;
+
+	if (s->min_links <= 1)
+		return true;
+	for (size_t i = 0; i < s->n_ports && n < s->min_links; i++)
+		if (live(s->ports[i]) && s->ports[i]->agg == p->agg &&
+		    min_links_counts(s->ports[i]))
+			n++;
+	return n >= s->min_links;
+}
+
+/* Enters state TO of the Mux machine for REASON (status mux_reason). */
+static void mux_go(struct lacp_port *p, enum lacp_mux_state to, const char *reason,
+		   lacp_time_t now)
+{
+	p->mux_reason = reason;
+	mux_set(p, to, now);
+}
+
 static bool mux_step(struct lacp_port *p, lacp_time_t now)
 {
 	bool selected = p->selected == LACP_SELECTED;
 	bool psync = p->partner.state & LACP_STATE_SYNC;
 	bool pcoll = p->partner.state & LACP_STATE_COLLECTING;
+	const char *why_not = p->selected == LACP_STANDBY ? "standby" : "unselected";
+	bool enough = true;
 
+	if (p->system->min_links > 1) {
+		/* The other ports of the aggregator count this one. */
+		if (min_links_counts(p) != p->min_counted) {
+			p->min_counted = !p->min_counted;
+			sweep_later(p->system);
+		}
+		enough = min_links_met(p);
+	}
 	switch (p->mux) {
 	case LACP_MUX_DETACHED:
 		if (p->selected == LACP_UNSELECTED)
 			return false;
-		mux_set(p, LACP_MUX_WAITING, now);
+		mux_go(p, LACP_MUX_WAITING, selected ? "selected" : "standby", now);
 		return true;
 	case LACP_MUX_WAITING:
 		if (p->selected == LACP_UNSELECTED)
-			mux_set(p, LACP_MUX_DETACHED, now);
+			mux_go(p, LACP_MUX_DETACHED, "unselected", now);
 		else if (selected && agg_ready(p, now))
-			mux_set(p, LACP_MUX_ATTACHED, now);
+			mux_go(p, LACP_MUX_ATTACHED, "ready", now);
 		else
 			return false;
 		return true;
 	case LACP_MUX_ATTACHED:
 		if (!selected)
-			mux_set(p, LACP_MUX_DETACHED, now);
-		else if (psync)
-			mux_set(p, p->config.independent_control
-					   ? LACP_MUX_COLLECTING
-					   : LACP_MUX_COLLECTING_DISTRIBUTING, now);
+			mux_go(p, LACP_MUX_DETACHED, why_not, now);
+		else if (psync && enough)
+			mux_go(p, p->config.independent_control
+					  ? LACP_MUX_COLLECTING
+					  : LACP_MUX_COLLECTING_DISTRIBUTING, "partner_sync", now);
 		else
 			return false;
 		return true;
 	case LACP_MUX_COLLECTING:
-		if (!selected || !psync)
-			mux_set(p, LACP_MUX_ATTACHED, now);
+		if (!selected)
+			mux_go(p, LACP_MUX_ATTACHED, why_not, now);
+		else if (!psync)
+			mux_go(p, LACP_MUX_ATTACHED, "partner_out_of_sync", now);
+		else if (!enough)
+			mux_go(p, LACP_MUX_ATTACHED, "min_links", now);
 		else if (pcoll)
-			mux_set(p, LACP_MUX_DISTRIBUTING, now);
+			mux_go(p, LACP_MUX_DISTRIBUTING, "partner_collecting", now);
 		else
 			return false;
 		return true;
 	case LACP_MUX_DISTRIBUTING:
-		if (selected && psync && pcoll)
+		if (selected && psync && pcoll && enough)
 			return false;
-		mux_set(p, LACP_MUX_COLLECTING, now);
+		mux_go(p, LACP_MUX_COLLECTING,
+		       !selected ? why_not : !psync ? "partner_out_of_sync"
+			       : !pcoll ? "partner_not_collecting" : "min_links", now);
 		return true;
 	case LACP_MUX_COLLECTING_DISTRIBUTING:
-		if (selected && psync)
+		if (selected && psync && enough)
 			return false;
-		mux_set(p, LACP_MUX_ATTACHED, now);
+		mux_go(p, LACP_MUX_ATTACHED,
+		       !selected ? why_not : !psync ? "partner_out_of_sync" : "min_links", now);
 		return true;
 	case LACP_MUX_COUNT:
 		break;
@@ -1093,7 +1142,7 @@ static void port_begin(struct lacp_port *p, lacp_time_t now)
 {
 	rx_set(p, LACP_RX_INITIALIZE, now);
 	periodic_set(p, LACP_PERIODIC_NO_PERIODIC, now);
-	mux_set(p, LACP_MUX_DETACHED, now);
+	mux_go(p, LACP_MUX_DETACHED, "begin", now);
 	actor_churn_set(p, LACP_ACTOR_CHURN_MONITOR, now);
 	partner_churn_set(p, LACP_PARTNER_CHURN_MONITOR, now);
 	p->begin = false;
@@ -1124,12 +1173,95 @@ static bool may_select(const struct lacp_port *p)
 				   p->rx == LACP_RX_LACP_DISABLED);
 }
 
+/* 6.7.1: the system with the better System ID (priority, then MAC; lower
+ * is better) decides which ports of aggregator A are active. */
+static bool actor_decides(const struct lacp_aggregator *a)
+{
+	if (a->actor.system_priority != a->partner.system_priority)
+		return a->actor.system_priority < a->partner.system_priority;
+	return memcmp(a->actor.system, a->partner.system, 6) <= 0;
+}
+
+/* The order of the standby ranking: ports whose link is up first, then by
+ * the deciding system's Port Identifier (priority, then number), then in
+ * creation order. */
+static bool rank_by_actor;
+
+static int by_rank(const void *x, const void *y)
+{
+	const struct lacp_port *p = *(struct lacp_port *const *)x;
+	const struct lacp_port *q = *(struct lacp_port *const *)y;
+	const struct lacp_info *pi = rank_by_actor ? &p->actor : &p->partner;
+	const struct lacp_info *qi = rank_by_actor ? &q->actor : &q->partner;
+
+	if (p->port_enabled != q->port_enabled)
+		return p->port_enabled ? -1 : 1;
+	if (pi->port_priority != qi->port_priority)
+		return pi->port_priority < qi->port_priority ? -1 : 1;
+	if (pi->port != qi->port)
+		return pi->port < qi->port ? -1 : 1;
+	return p->index < q->index ? -1 : p->index > q->index;
+}
+
+/* Without preemption, P keeps its place: attached, link up, and among the
+ * first max_ports such (KEPT of them ranked before it). */
+static bool keeps(const struct lacp_system *s, const struct lacp_port *p, unsigned kept)
+{
+	return !s->preempt && kept < s->max_ports && p->selected == LACP_SELECTED &&
+	       p->port_enabled && mux_attached(p);
+}
+
+/*
+ * Which ports of aggregator A are SELECTED and which STANDBY under the
+ * system's max_ports (6.7.1). Without preemption the ports already
+ * attached (link up) keep their places, the best first; the places left
+ * go to the others in rank order. With preemption the best max_ports are
+ * SELECTED. The result depends only on the ports' state, so running it
+ * again changes nothing.
+ */
+static bool agg_standby(struct lacp_system *s, struct lacp_aggregator *a, lacp_time_t now)
+{
+	struct lacp_port **v = s->scratch;
+	unsigned max = s->max_ports, kept = 0, places;
+	size_t n = 0;
+	bool changed = false;
+
+	for (size_t i = 0; i < s->n_ports; i++) {
+		struct lacp_port *p = s->ports[i];
+
+		if (live(p) && p->agg == a && p->selected != LACP_UNSELECTED)
+			v[n++] = p;
+	}
+	rank_by_actor = actor_decides(a);
+	qsort(v, n, sizeof(v[0]), by_rank);
+	for (size_t i = 0; i < n; i++)
+		kept += keeps(s, v[i], kept);
+	places = max - kept;
+	kept = 0;
+	for (size_t i = 0; i < n; i++) {
+		enum lacp_selected to = LACP_STANDBY;
+
+		if (keeps(s, v[i], kept)) {
+			to = LACP_SELECTED;
+			kept++;
+		} else if (places) {
+			to = LACP_SELECTED;
+			places--;
+		}
+		if (v[i]->selected != to) {
+			sel_set(v[i], to, now);
+			changed = true;
+		}
+	}
+	return changed;
+}
+
 /*
  * 6.4.14 Selection Logic: an UNSELECTED port leaves its aggregator once its
- * Mux has detached it, then selects the aggregator of its LAG ID (a new one
- * when none exists or when it is Individual or looped back). With a
- * per-aggregator maximum, ports beyond it are STANDBY and are promoted, in
- * port order, as places free up; lowering the maximum demotes the last.
+ * Mux has detached it, then selects the aggregator of its LAG ID, or the
+ * free one with the lowest id when none carries it or when it is
+ * Individual or looped back. With a per-aggregator maximum, the ports
+ * beyond it are STANDBY (agg_standby).
  */
 static bool selection(struct lacp_system *s, lacp_time_t now)
 {
@@ -1164,23 +1296,18 @@ static bool selection(struct lacp_system *s, lacp_time_t now)
 
 		if (!live(p) || !p->agg)
 			continue;
-		if (p->selected == LACP_STANDBY &&
-		    (!s->max_ports || p->agg->n_selected < s->max_ports)) {
-			sel_set(p, LACP_SELECTED, now);
-			changed = true;
-		}
-	}
-	if (s->max_ports) {
-		for (size_t i = s->n_dirty; i-- > 0;) {
-			struct lacp_port *p = s->dirty[i];
-
-			if (live(p) && p->agg && p->selected == LACP_SELECTED &&
-			    p->agg->n_selected > s->max_ports) {
-				sel_set(p, LACP_STANDBY, now);
+		if (!s->max_ports) {
+			if (p->selected == LACP_STANDBY) {
+				sel_set(p, LACP_SELECTED, now);
 				changed = true;
 			}
+		} else if (!p->agg->visited) {
+			p->agg->visited = true;
+			changed |= agg_standby(s, p->agg, now);
 		}
 	}
+	for (size_t i = 0; i < s->n_aggs; i++)
+		s->aggs[i]->visited = false;
 	return changed;
 }
 
@@ -1472,7 +1599,6 @@ struct lacp_system *lacp_system_new(const uint8_t id[6], uint16_t priority,
 	memcpy(s->id, id, 6);
 	s->priority = priority;
 	s->q = q;
-	s->next_agg_id = 1;
 	s->now = INT64_MIN;
 	return s;
 }
@@ -1495,6 +1621,7 @@ void lacp_system_free(struct lacp_system *s)
 	}
 	free(s->ports);
 	free(s->dirty);
+	free(s->scratch);
 	free(s->aggs);
 	free(s);
 }
@@ -1536,6 +1663,20 @@ void lacp_system_set_priority(struct lacp_system *s, uint16_t priority, lacp_tim
 void lacp_system_set_max_ports(struct lacp_system *s, unsigned max, lacp_time_t now)
 {
 	s->max_ports = max;
+	mark_all(s);
+	dispatch(s, now);
+}
+
+void lacp_system_set_preempt(struct lacp_system *s, bool on, lacp_time_t now)
+{
+	s->preempt = on;
+	mark_all(s);
+	dispatch(s, now);
+}
+
+void lacp_system_set_min_links(struct lacp_system *s, unsigned min, lacp_time_t now)
+{
+	s->min_links = min;
 	mark_all(s);
 	dispatch(s, now);
 }
@@ -1606,7 +1747,18 @@ int lacp_port_new(struct lacp_system *s, const struct lacp_port_config *config,
 		if (!v)
 			return -ENOMEM;
 		s->dirty = v;
+		v = realloc(s->scratch, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		s->scratch = v;
 		s->cap_ports = cap;
+	}
+	/* One aggregator per port the system has had at most (6.4.14.1). */
+	if (s->n_aggs <= s->n_ports) {
+		int rc = agg_add(s);
+
+		if (rc < 0)
+			return rc;
 	}
 	p = calloc(1, sizeof(*p));
 	if (!p)
@@ -1736,7 +1888,7 @@ int lacp_port_set_config(struct lacp_port *p, const struct lacp_port_config *c,
 	if (old.independent_control != c->independent_control &&
 	    (p->mux == LACP_MUX_COLLECTING || p->mux == LACP_MUX_DISTRIBUTING ||
 	     p->mux == LACP_MUX_COLLECTING_DISTRIBUTING))
-		mux_set(p, LACP_MUX_ATTACHED, now);
+		mux_go(p, LACP_MUX_ATTACHED, "independent_control", now);
 	if (!info_equal(&old.partner_admin, &c->partner_admin) &&
 	    (p->rx == LACP_RX_DEFAULTED || p->rx == LACP_RX_LACP_DISABLED)) {
 		update_selected(p, &c->partner_admin, now);

@@ -267,16 +267,19 @@ struct lacp_coverage {
 
 /* ---- systems and aggregators */
 
-/* An aggregator of a system (6.4.14): created when a port selects a LAG ID no
- * aggregator carries yet, gone when no port uses it. */
+/* An aggregator of a system (6.4.14, 7.3.1). A system has a fixed set of
+ * them, one more for each port beyond the count it had (ids 1, 2, ...): an
+ * id names the same aggregator for the system's life. A free aggregator
+ * (no port) takes the LAG ID of the first port that selects it. */
 struct lacp_aggregator {
-	uint16_t id; /* 1..65535, unique in the system, not reused at once */
+	uint16_t id; /* 1..65535, unique in the system, never changes */
 	bool individual; /* holds one Individual or loopback port only */
 	/* The LAG ID (6.3.6): actor and partner system, priority and key; the
-	 * port numbers too when individual. */
+	 * port numbers too when individual. All zero while free. */
 	struct lacp_info actor, partner;
-	unsigned n_ports;    /* ports whose aggregator this is */
+	unsigned n_ports;    /* ports whose aggregator this is; 0 = free */
 	unsigned n_selected; /* of which Selected == SELECTED */
+	bool visited;        /* private: standby places settled this pass */
 };
 
 /* An emulated system. Read-only for the host; change it through the setters. */
@@ -284,12 +287,19 @@ struct lacp_system {
 	uint8_t id[6];
 	uint16_t priority;
 	unsigned max_ports; /* per aggregator; 0 = unlimited */
+	/* Not 802.1AX (a switch feature): an aggregator's ports collect and
+	 * distribute only while at least this many are attached; 0 or 1 =
+	 * no constraint. */
+	unsigned min_links;
+	/* A better port coming back displaces an attached one (6.7.1 left
+	 * to the implementation); false: it waits as STANDBY. */
+	bool preempt;
+	void *user; /* the host's; the core never reads it */
 	struct lacp_timerq *q;
 	struct lacp_port **ports; /* in creation order */
 	size_t n_ports, cap_ports;
 	struct lacp_aggregator **aggs;
-	size_t n_aggs, cap_aggs;
-	uint16_t next_agg_id;
+	size_t n_aggs, cap_aggs; /* in id order: aggs[i]->id == i + 1 */
 	/* dispatch state (private) */
 	int depth;
 	bool again;
@@ -301,6 +311,7 @@ struct lacp_system {
 	 * entering or leaving WAITING, Selected, aggregator membership). A
 	 * dispatch costs what changed, not the size of the system. */
 	struct lacp_port **dirty; /* room for every port */
+	struct lacp_port **scratch; /* room for every port: standby ranking */
 	size_t n_dirty;
 	bool dirty_unsorted; /* not in creation order */
 	bool sweep;          /* mark every port before the next pass */
@@ -320,9 +331,18 @@ void lacp_system_free(struct lacp_system *sys);
 void lacp_system_set_id(struct lacp_system *sys, const uint8_t id[6], lacp_time_t now);
 void lacp_system_set_priority(struct lacp_system *sys, uint16_t priority, lacp_time_t now);
 
-/* At most MAX ports SELECTED per aggregator (0 = unlimited); the others are
- * STANDBY until a place frees. */
+/*
+ * At most MAX ports SELECTED per aggregator (0 = unlimited); the others are
+ * STANDBY (6.7.1): the system with the better System ID decides which, by
+ * its Port Identifiers (port priority, then port number, lower first);
+ * ports whose link is down go last. A port already attached keeps its
+ * place unless preemption is on; a STANDBY port takes the place of one
+ * that leaves.
+ */
 void lacp_system_set_max_ports(struct lacp_system *sys, unsigned max, lacp_time_t now);
+void lacp_system_set_preempt(struct lacp_system *sys, bool on, lacp_time_t now);
+/* The min-links extension (see struct lacp_system). */
+void lacp_system_set_min_links(struct lacp_system *sys, unsigned min, lacp_time_t now);
 
 /*
  * Batches inputs: between hold and release, calls into SYS's ports only
@@ -372,6 +392,9 @@ struct lacp_port {
 	bool port_enabled;
 	bool port_moved;
 	bool loopback;   /* the partner is this very system (6.4.14.1) */
+	/* Why the Mux machine last moved (7.3.4 debug information): a
+	 * static string such as "ready", "partner_sync", "standby". */
+	const char *mux_reason;
 	bool actor_churn_flag, partner_churn_flag; /* Actor_Churn, Partner_Churn */
 
 	/* tester controls */
@@ -408,6 +431,7 @@ struct lacp_port {
 	struct lacp_rx_entry *out_head, *out_tail; /* raw PDUs to send */
 	uint8_t reported_actor_state, reported_partner_state;
 	bool zombie;
+	bool min_counted; /* counted by min_links (attached, in sync, up) */
 	bool dirty;   /* in the system's dirty list */
 	size_t index; /* position in the system's ports */
 };

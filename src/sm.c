@@ -31,7 +31,7 @@ const char *const lacp_periodic_state_name[LACP_PERIODIC_COUNT] = {
 
 const char *const lacp_mux_state_name[LACP_MUX_COUNT] = {
 	"DETACHED", "WAITING", "ATTACHED", "COLLECTING", "DISTRIBUTING",
-	"COLLECTING_DISTRIBUTING",
+	"COLLECTING_DISTRIBUTING", "ATTACHED_WTR",
 };
 
 const char *const lacp_selected_name[LACP_SELECTED_COUNT] = {
@@ -114,6 +114,8 @@ void lacp_port_config_default(struct lacp_port_config *c)
 	c->port_number = 1;
 	c->port_priority = 32768;
 	c->timing = lacp_timing_default();
+	c->fallback_timeout = LACP_SEC(90);
+	c->revertive = true;
 	/* partner_admin stays all zero: see sm.h. */
 }
 
@@ -532,15 +534,37 @@ static void loopback_set(struct lacp_port *p, bool on, lacp_time_t now)
 	simple_event(p, LACP_EV_LOOPBACK, LACP_M_RX, 0, 0, on, now);
 }
 
+/* The partner a defaulted port records: the Partner_Admin values, or in
+ * fallback a partner in sync that makes the port Individual (its own
+ * port number in the LAG ID) or aggregatable with the other fallback
+ * ports of its key (an all-zero system), keeping the admin A and T bits. */
+static struct lacp_info default_partner(const struct lacp_port *p)
+{
+	struct lacp_info i;
+
+	if (!p->fallback)
+		return p->config.partner_admin;
+	memset(&i, 0, sizeof(i));
+	i.key = p->actor.key;
+	i.port = p->actor.port;
+	i.state = (uint8_t)((p->config.partner_admin.state &
+			     (LACP_STATE_ACTIVITY | LACP_STATE_TIMEOUT)) |
+			    LACP_STATE_SYNC | LACP_STATE_COLLECTING | LACP_STATE_DISTRIBUTING);
+	if (p->config.fallback == LACP_FALLBACK_STATIC)
+		i.state |= LACP_STATE_AGGREGATION;
+	return i;
+}
+
 /* recordDefault (6.4.9): the administrative partner becomes the
  * operational one and the actor is Defaulted. */
 static void record_default(struct lacp_port *p, lacp_time_t now)
 {
 	uint8_t before = p->partner.state;
+	struct lacp_info admin = default_partner(p);
 
-	p->partner = p->config.partner_admin;
+	p->partner = admin;
 	p->partner.state = before; /* so the Synchronization count sees the change */
-	partner_state_set(p, p->config.partner_admin.state);
+	partner_state_set(p, admin.state);
 	p->actor.state |= LACP_STATE_DEFAULTED;
 	loopback_set(p, false, now);
 }
@@ -617,6 +641,33 @@ static void current_while_start(struct lacp_port *p, bool longer, lacp_time_t no
 	p->current_while = after(now, longer ? t->long_timeout : t->short_timeout);
 }
 
+/* The fallback timer (re)starts: the port came up, or a LACPDU arrived. */
+static void fallback_arm(struct lacp_port *p, lacp_time_t now)
+{
+	p->fallback_start = now;
+	p->fallback_timer = p->config.fallback ? after(now, p->config.fallback_timeout)
+					       : LACP_TIME_NEVER;
+}
+
+/* Whether a DEFAULTED port's silence has lasted the fallback timeout. */
+static bool fallback_due(const struct lacp_port *p, lacp_time_t now)
+{
+	return p->config.fallback && !p->fallback && timer_expired(p->fallback_timer, now);
+}
+
+/* Enters (ON) or leaves fallback while DEFAULTED: the recorded partner
+ * changes, so the port reselects (update_Default_Selected). */
+static void fallback_set(struct lacp_port *p, bool on, lacp_time_t now)
+{
+	struct lacp_info next;
+
+	p->fallback = on;
+	next = default_partner(p);
+	update_selected(p, &next, now);
+	record_default(p, now);
+	p->ntt = true;
+}
+
 /* 6.4.12 Receive machine */
 static void rx_set(struct lacp_port *p, enum lacp_rx_state to, lacp_time_t now)
 {
@@ -631,6 +682,8 @@ static void rx_set(struct lacp_port *p, enum lacp_rx_state to, lacp_time_t now)
 	switch (to) {
 	case LACP_RX_INITIALIZE:
 		sel_set(p, LACP_UNSELECTED, now);
+		p->fallback = false;
+		p->fallback_timer = LACP_TIME_NEVER;
 		record_default(p, now);
 		p->actor.state &= (uint8_t)~LACP_STATE_EXPIRED;
 		p->port_moved = false;
@@ -639,30 +692,44 @@ static void rx_set(struct lacp_port *p, enum lacp_rx_state to, lacp_time_t now)
 	case LACP_RX_PORT_DISABLED:
 		partner_state_set(p, p->partner.state & (uint8_t)~LACP_STATE_SYNC);
 		p->current_while = LACP_TIME_NEVER; /* nothing waits on it here */
+		p->fallback = false; /* the link is gone: so is the fallback partner */
+		p->fallback_timer = LACP_TIME_NEVER;
 		break;
 	case LACP_RX_EXPIRED:
 		partner_state_set(p, (p->partner.state & (uint8_t)~LACP_STATE_SYNC) |
 					     LACP_STATE_TIMEOUT);
 		current_while_start(p, false, now);
 		p->actor.state |= LACP_STATE_EXPIRED;
+		if (from == LACP_RX_PORT_DISABLED)
+			fallback_arm(p, now); /* the link is up: silence counts */
 		if (from == LACP_RX_CURRENT)
 			simple_event(p, LACP_EV_EXPIRED, LACP_M_RX, from, to, true, now);
 		break;
 	case LACP_RX_LACP_DISABLED:
 		sel_set(p, LACP_UNSELECTED, now);
+		p->fallback = false;
+		p->fallback_timer = LACP_TIME_NEVER;
 		record_default(p, now);
 		partner_state_set(p, p->partner.state & (uint8_t)~LACP_STATE_AGGREGATION);
 		p->actor.state &= (uint8_t)~LACP_STATE_EXPIRED;
 		p->current_while = LACP_TIME_NEVER;
 		break;
-	case LACP_RX_DEFAULTED:
-		update_selected(p, &p->config.partner_admin, now);
+	case LACP_RX_DEFAULTED: {
+		struct lacp_info admin;
+
+		if (fallback_due(p, now))
+			p->fallback = true;
+		admin = default_partner(p);
+		update_selected(p, &admin, now);
 		record_default(p, now);
 		p->actor.state &= (uint8_t)~LACP_STATE_EXPIRED;
 		p->current_while = LACP_TIME_NEVER;
 		simple_event(p, LACP_EV_EXPIRED, LACP_M_RX, from, to, true, now);
 		break;
+	}
 	case LACP_RX_CURRENT:
+		p->fallback = false; /* the first LACPDU ends it */
+		fallback_arm(p, now);
 		update_selected(p, &p->rx_pdu.actor, now);
 		update_ntt(p, &p->rx_pdu);
 		record_pdu(p, &p->rx_pdu, now);
@@ -712,8 +779,12 @@ static bool rx_step(struct lacp_port *p, lacp_time_t now)
 			return false;
 		return true;
 	case LACP_RX_DEFAULTED:
-		if (!p->rx_pdu_valid)
-			return false;
+		if (!p->rx_pdu_valid) {
+			if (!fallback_due(p, now))
+				return false;
+			fallback_set(p, true, now);
+			return true;
+		}
 		rx_set(p, LACP_RX_CURRENT, now);
 		return true;
 	case LACP_RX_CURRENT:
@@ -874,6 +945,10 @@ static void mux_set(struct lacp_port *p, enum lacp_mux_state to, lacp_time_t now
 		p->actor.state |= LACP_STATE_COLLECTING | LACP_STATE_DISTRIBUTING;
 		p->ntt = true;
 		break;
+	case LACP_MUX_ATTACHED_WTR:
+		/* Still attached and in sync (ATTACHED's actions hold): only
+		 * collecting waits. */
+		break;
 	case LACP_MUX_COUNT:
 		break;
 	}
@@ -883,7 +958,8 @@ static void mux_set(struct lacp_port *p, enum lacp_mux_state to, lacp_time_t now
 static bool mux_attached(const struct lacp_port *p)
 {
 	return p->mux == LACP_MUX_ATTACHED || p->mux == LACP_MUX_COLLECTING ||
-	       p->mux == LACP_MUX_DISTRIBUTING || p->mux == LACP_MUX_COLLECTING_DISTRIBUTING;
+	       p->mux == LACP_MUX_DISTRIBUTING || p->mux == LACP_MUX_COLLECTING_DISTRIBUTING ||
+	       p->mux == LACP_MUX_ATTACHED_WTR;
 }
 
 /* The min-links extension: P counts as an attached link of its aggregator
@@ -933,6 +1009,13 @@ static bool mux_step(struct lacp_port *p, lacp_time_t now)
 		}
 		enough = min_links_met(p);
 	}
+	/* Wait-to-restore is over when its time is (revertive), or when told
+	 * (wtr cleared, revertive set after the time). */
+	if (p->wtr_hold && (!p->config.wtr ||
+			    (p->config.revertive && timer_expired(p->wtr_timer, now)))) {
+		p->wtr_hold = false;
+		p->wtr_timer = LACP_TIME_NEVER;
+	}
 	switch (p->mux) {
 	case LACP_MUX_DETACHED:
 		if (p->selected == LACP_UNSELECTED)
@@ -950,10 +1033,26 @@ static bool mux_step(struct lacp_port *p, lacp_time_t now)
 	case LACP_MUX_ATTACHED:
 		if (!selected)
 			mux_go(p, LACP_MUX_DETACHED, why_not, now);
+		else if (psync && enough && p->wtr_hold)
+			mux_go(p, LACP_MUX_ATTACHED_WTR, "wtr", now);
 		else if (psync && enough)
 			mux_go(p, p->config.independent_control
 					  ? LACP_MUX_COLLECTING
 					  : LACP_MUX_COLLECTING_DISTRIBUTING, "partner_sync", now);
+		else
+			return false;
+		return true;
+	case LACP_MUX_ATTACHED_WTR:
+		if (!selected)
+			mux_go(p, LACP_MUX_DETACHED, why_not, now);
+		else if (!psync)
+			mux_go(p, LACP_MUX_ATTACHED, "partner_out_of_sync", now);
+		else if (!enough)
+			mux_go(p, LACP_MUX_ATTACHED, "min_links", now);
+		else if (!p->wtr_hold)
+			mux_go(p, p->config.independent_control
+					  ? LACP_MUX_COLLECTING
+					  : LACP_MUX_COLLECTING_DISTRIBUTING, "wtr_over", now);
 		else
 			return false;
 		return true;
@@ -1454,6 +1553,7 @@ static void port_rearm(struct lacp_port *p, lacp_time_t now)
 	const lacp_time_t d[] = {
 		p->current_while, p->periodic_timer, p->wait_while,
 		p->actor_churn_timer, p->partner_churn_timer, p->tx_retry,
+		p->fallback_timer, p->wtr_timer,
 	};
 	lacp_time_t next = LACP_TIME_NEVER;
 
@@ -1711,6 +1811,8 @@ static int check_config(const struct lacp_port_config *c)
 	if (t->fast_periodic <= 0 || t->slow_periodic <= 0 || t->short_timeout <= 0 ||
 	    t->long_timeout <= 0 || t->aggregate_wait < 0 || t->churn_detection <= 0)
 		return -EINVAL;
+	if ((unsigned)c->fallback > LACP_FALLBACK_STATIC || c->fallback_timeout < 0 || c->wtr < 0)
+		return -EINVAL;
 	return 0;
 }
 
@@ -1776,6 +1878,7 @@ int lacp_port_new(struct lacp_system *s, const struct lacp_port_config *config,
 	p->rx_enabled = true;
 	p->current_while = p->periodic_timer = p->wait_while = LACP_TIME_NEVER;
 	p->actor_churn_timer = p->partner_churn_timer = p->tx_retry = LACP_TIME_NEVER;
+	p->fallback_timer = p->wtr_timer = LACP_TIME_NEVER;
 	p->counters.last_rx_time = LACP_TIME_NEVER;
 	p->begin = true;
 	lacp_timer_init(&p->timer, port_timer_fire);
@@ -1818,6 +1921,13 @@ void lacp_port_set_enabled(struct lacp_port *p, bool enabled, lacp_time_t now)
 {
 	if (p->zombie)
 		return;
+	/* 802.1AX-2020 wait-to-restore: a link that comes back waits. */
+	if (enabled && !p->port_enabled && p->was_up && p->config.wtr) {
+		p->wtr_hold = true;
+		p->wtr_start = now;
+		p->wtr_timer = after(now, p->config.wtr);
+	}
+	p->was_up |= enabled;
 	p->port_enabled = enabled;
 	mark(p);
 	dispatch(p->system, now);
@@ -1889,6 +1999,17 @@ int lacp_port_set_config(struct lacp_port *p, const struct lacp_port_config *c,
 	    (p->mux == LACP_MUX_COLLECTING || p->mux == LACP_MUX_DISTRIBUTING ||
 	     p->mux == LACP_MUX_COLLECTING_DISTRIBUTING))
 		mux_go(p, LACP_MUX_ATTACHED, "independent_control", now);
+	if (old.fallback != c->fallback || old.fallback_timeout != c->fallback_timeout) {
+		if (p->fallback_timer != LACP_TIME_NEVER || old.fallback == LACP_FALLBACK_NONE)
+			p->fallback_timer = c->fallback && p->rx != LACP_RX_PORT_DISABLED &&
+						    p->rx != LACP_RX_LACP_DISABLED
+						    ? after(p->fallback_start, c->fallback_timeout)
+						    : LACP_TIME_NEVER;
+		if (p->fallback && p->rx == LACP_RX_DEFAULTED)
+			fallback_set(p, c->fallback != LACP_FALLBACK_NONE, now);
+	}
+	if (old.wtr != c->wtr && p->wtr_hold)
+		p->wtr_timer = after(p->wtr_start, c->wtr);
 	if (!info_equal(&old.partner_admin, &c->partner_admin) &&
 	    (p->rx == LACP_RX_DEFAULTED || p->rx == LACP_RX_LACP_DISABLED)) {
 		update_selected(p, &c->partner_admin, now);

@@ -47,7 +47,7 @@ extern const char *const lacp_machine_name[LACP_M_COUNT];
 /* The state "before BEGIN", used as FROM of a port's first transitions. */
 #define LACP_STATE_BEGIN (-1)
 /* No machine has more states than this. */
-#define LACP_SM_MAX_STATES 6
+#define LACP_SM_MAX_STATES 7
 
 enum lacp_rx_state {
 	LACP_RX_INITIALIZE,
@@ -76,6 +76,9 @@ enum lacp_mux_state {
 	LACP_MUX_COLLECTING,   /* independent control only */
 	LACP_MUX_DISTRIBUTING, /* independent control only */
 	LACP_MUX_COLLECTING_DISTRIBUTING, /* coupled control only */
+	/* 802.1AX-2020 wait-to-restore, only with a wtr time: attached and in
+	 * sync, held from collecting until the time is over. */
+	LACP_MUX_ATTACHED_WTR,
 	LACP_MUX_COUNT
 };
 extern const char *const lacp_mux_state_name[LACP_MUX_COUNT];
@@ -137,6 +140,15 @@ struct lacp_timing {
 
 struct lacp_timing lacp_timing_default(void);
 
+/*
+ * LACP fallback, as switches ship it (not 802.1AX): a port that hears no
+ * LACPDU for fallback_timeout, once DEFAULTED, comes up on its own
+ * (INDIVIDUAL: its own aggregator) or in a static aggregate with the
+ * other fallback ports of its key (STATIC), as if a partner in sync had
+ * said so; the first LACPDU ends it.
+ */
+enum lacp_fallback { LACP_FALLBACK_NONE, LACP_FALLBACK_INDIVIDUAL, LACP_FALLBACK_STATIC };
+
 /* What management sets on a port (the aAggPort... admin objects). */
 struct lacp_port_config {
 	bool active;        /* LACP_Activity: true = active */
@@ -152,12 +164,20 @@ struct lacp_port_config {
 	struct lacp_timing timing;
 	/* Partner_Admin_* used by recordDefault (6.4.9). */
 	struct lacp_info partner_admin;
+	enum lacp_fallback fallback;
+	lacp_time_t fallback_timeout;
+	/* 802.1AX-2020 wait-to-restore: a link that comes back is held in
+	 * ATTACHED_WTR for wtr (0 = off, the 2014 machines); not revertive:
+	 * held until revertive is set or wtr cleared. */
+	lacp_time_t wtr;
+	bool revertive;
 };
 
 /*
  * The defaults: active, short timeout, aggregatable, LACP enabled, key 1,
  * port 1, priority 32768, collector delay 0, coupled control, the limit
- * on, lacp_timing_default(), and partner_admin all zero: no system, key 0,
+ * on, lacp_timing_default(), no fallback (timeout 90 s when turned on),
+ * no wait-to-restore (revertive), and partner_admin all zero: no system, key 0,
  * port 0 and a state with every bit clear. A clear LACP_Activity keeps a
  * passive actor silent towards a partner it has never heard (Figure 6-19 and
  * 6.4.16 transmit only when either side is active); a clear Aggregation makes
@@ -396,6 +416,8 @@ struct lacp_port {
 	 * static string such as "ready", "partner_sync", "standby". */
 	const char *mux_reason;
 	bool actor_churn_flag, partner_churn_flag; /* Actor_Churn, Partner_Churn */
+	bool fallback;   /* in LACP fallback: the partner is the fallback one */
+	bool wtr_hold;   /* a returning link waits to restore */
 
 	/* tester controls */
 	bool tx_enabled; /* false: stop-tx */
@@ -410,6 +432,8 @@ struct lacp_port {
 	lacp_time_t actor_churn_timer;
 	lacp_time_t partner_churn_timer;
 	lacp_time_t tx_retry; /* when a LACPDU held by the limit may leave */
+	lacp_time_t fallback_timer; /* silence since then ends in fallback */
+	lacp_time_t wtr_timer;      /* end of the wait-to-restore */
 	/* The one timer in the system's queue, armed for the earliest above. */
 	struct lacp_timer timer;
 
@@ -421,6 +445,8 @@ struct lacp_port {
 	bool current_while_long;
 	lacp_time_t current_while_start, periodic_start, wait_while_start;
 	lacp_time_t actor_churn_start, partner_churn_start;
+	lacp_time_t fallback_start, wtr_start;
+	bool was_up; /* port_enabled has been TRUE: a rise is a return */
 	lacp_time_t tx_times[LACP_TX_LIMIT_MAX]; /* ring of recent LACPDU sends */
 	unsigned tx_head, tx_count;
 	bool tx_blocked;

@@ -119,7 +119,8 @@ enum opt {
 	OPT_WAIT_WHILE, OPT_SRC_MAC, OPT_DST_MAC, OPT_VLAN, OPT_CAPTURE,
 	OPT_FAST_PERIOD, OPT_SLOW_PERIOD, OPT_SHORT_TIMEOUT, OPT_LONG_TIMEOUT,
 	OPT_CHURN_TIME, OPT_TX_LIMIT, OPT_TX_LIMIT_BYPASS, OPT_INDEPENDENT_CONTROL,
-	OPT_COLLECTOR_MAX_DELAY, OPT_LACP_ENABLED, OPT_PARTNER_ADMIN, OPT_COUNT
+	OPT_COLLECTOR_MAX_DELAY, OPT_LACP_ENABLED, OPT_PARTNER_ADMIN, OPT_FALLBACK,
+	OPT_FALLBACK_TIMEOUT, OPT_WTR, OPT_REVERTIVE, OPT_COUNT
 };
 static const char *const opt_name[] = {"-interface", "-netns", "-wire", "-mode",
 	"-rate", "-aggregation", "-system", "-system-priority", "-key",
@@ -127,7 +128,8 @@ static const char *const opt_name[] = {"-interface", "-netns", "-wire", "-mode",
 	"-vlan", "-capture", "-fast-period", "-slow-period", "-short-timeout",
 	"-long-timeout", "-churn-time", "-tx-limit", "-tx-limit-bypass",
 	"-independent-control", "-collector-max-delay", "-lacp-enabled", "-partner-admin",
-	NULL};
+	"-fallback", "-fallback-timeout", "-wtr", "-revertive", NULL};
+static const char *const fallback_name[] = {"none", "individual", "static", NULL};
 
 /* Options fixed at creation. */
 static bool opt_readonly(int o)
@@ -251,6 +253,17 @@ static int set_opt(Tcl_Interp *interp, struct port_opts *o, int opt, Tcl_Obj *v)
 					       v, o->system);
 	case OPT_PARTNER_ADMIN:
 		return get_partner_admin(interp, v, &c->partner_admin);
+	case OPT_FALLBACK:
+		if (lacp_tcl_get_index(interp, v, fallback_name, "fallback", &idx) != TCL_OK)
+			return TCL_ERROR;
+		c->fallback = (enum lacp_fallback)idx;
+		return TCL_OK;
+	case OPT_FALLBACK_TIMEOUT:
+		return get_ms(interp, v, name, 0, &c->fallback_timeout);
+	case OPT_WTR:
+		return get_ms(interp, v, name, 0, &c->wtr);
+	case OPT_REVERTIVE:
+		return get_bool(interp, v, name, &c->revertive);
 	case OPT_SRC_MAC:
 		o->has_src_mac = true;
 		return lacp_tcl_get_mac(interp, v, name, o->src_mac);
@@ -338,6 +351,10 @@ static Tcl_Obj *get_opt(const struct tcl_port *tp, int opt)
 			return Tcl_NewStringObj(lacp_tcl_system_name(tp->port->system), -1);
 		return lacp_tcl_mac_obj(tp->port->system->id);
 	case OPT_PARTNER_ADMIN: return lacp_tcl_info_obj(&c->partner_admin);
+	case OPT_FALLBACK: return Tcl_NewStringObj(fallback_name[c->fallback], -1);
+	case OPT_FALLBACK_TIMEOUT: return Tcl_NewWideIntObj(c->fallback_timeout / 1000);
+	case OPT_WTR: return Tcl_NewWideIntObj(c->wtr / 1000);
+	case OPT_REVERTIVE: return Tcl_NewIntObj(c->revertive);
 	case OPT_SYSTEM_PRIORITY: return Tcl_NewIntObj(tp->port->system->priority);
 	case OPT_KEY: return Tcl_NewIntObj(c->key);
 	case OPT_PORT_NUMBER: return Tcl_NewIntObj(c->port_number);
@@ -1078,6 +1095,7 @@ static int port_status(struct tcl_port *tp, Tcl_Interp *interp, int objc, Tcl_Ob
 	put(d, "loopback", Tcl_NewBooleanObj(p->loopback));
 	put(d, "ntt", Tcl_NewBooleanObj(p->ntt));
 	put(d, "mux_reason", Tcl_NewStringObj(p->mux_reason ? p->mux_reason : "", -1));
+	put(d, "fallback", Tcl_NewBooleanObj(p->fallback));
 	/* 7.3.4 aAggPortDebugLastRxTime, on the clock of `lacp::clock now`; -1: never. */
 	put(d, "last_rx_time", p->counters.last_rx_time == LACP_TIME_NEVER
 				       ? Tcl_NewIntObj(-1)

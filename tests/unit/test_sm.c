@@ -768,6 +768,65 @@ static void test_lacp_disabled_and_moved(void)
 	sim_free(&s);
 }
 
+static bool mux_is_cd(void *arg)
+{
+	return ((struct sim_port *)arg)->p->mux == LACP_MUX_COLLECTING_DISTRIBUTING;
+}
+
+/* 802.1AX-2020 wait-to-restore: a returning link waits in ATTACHED_WTR for
+ * exactly the wtr time; not the first time the link comes up; not
+ * revertive, it waits until told. */
+static void test_wtr(void)
+{
+	struct sim s;
+	struct sim_port *v[2];
+	struct lacp_port_config c = sim_config(1);
+
+	c.wtr = LACP_MS(5000);
+	pair(&s, &v[0], &v[1], &c, NULL, 0);
+	CHECK(sim_run_until(&s, both_cd, v, 5000) > 0); /* first time: no wait */
+	CHECK_INT(v[0]->p->entered[LACP_M_MUX][LACP_MUX_ATTACHED_WTR], 0);
+	lacp_wire_cut(s.wires[0], s.vc.now);
+	sim_run(&s, 1000);
+	lacp_time_t t0 = s.vc.now;
+	lacp_wire_restore(s.wires[0], t0);
+	sim_run(&s, 1);
+	CHECK_INT(v[0]->p->mux, LACP_MUX_ATTACHED_WTR);
+	CHECK_STR(v[0]->p->mux_reason, "wtr");
+	CHECK(v[0]->p->actor.state & S(SYNC));
+	CHECK(!(v[0]->p->actor.state & S(COLLECTING)));
+	lacp_time_t t = sim_run_until(&s, mux_is_cd, v[0], 10000);
+	CHECK_INT(t - t0, LACP_MS(5000));
+	CHECK_STR(v[0]->p->mux_reason, "wtr_over");
+	/* not revertive: held past the time, until revertive is set */
+	c = v[0]->p->config;
+	c.revertive = false;
+	lacp_port_set_config(v[0]->p, &c, s.vc.now);
+	lacp_wire_cut(s.wires[0], s.vc.now);
+	sim_run(&s, 1000);
+	lacp_wire_restore(s.wires[0], s.vc.now);
+	sim_run(&s, 20000);
+	CHECK_INT(v[0]->p->mux, LACP_MUX_ATTACHED_WTR);
+	CHECK(!(v[0]->p->actor.state & S(COLLECTING))); /* in sync, not collecting */
+	/* a coupled-control partner needs only our Sync (6.4.15) */
+	CHECK_INT(v[1]->p->mux, LACP_MUX_COLLECTING_DISTRIBUTING);
+	t0 = s.vc.now;
+	c.revertive = true;
+	lacp_port_set_config(v[0]->p, &c, s.vc.now);
+	CHECK_INT(v[0]->p->mux, LACP_MUX_COLLECTING_DISTRIBUTING);
+	/* the partner leaving sync during the wait: back to ATTACHED */
+	lacp_wire_cut(s.wires[0], s.vc.now);
+	sim_run(&s, 1000);
+	lacp_wire_restore(s.wires[0], s.vc.now);
+	sim_run(&s, 1);
+	CHECK_INT(v[0]->p->mux, LACP_MUX_ATTACHED_WTR);
+	lacp_port_write_partner_state(v[0]->p, v[0]->p->partner.state & (uint8_t)~S(SYNC),
+				      s.vc.now);
+	CHECK_INT(v[0]->p->mux, LACP_MUX_ATTACHED);
+	CHECK_STR(v[0]->p->mux_reason, "partner_out_of_sync");
+	sim_free(&s);
+}
+
 static void test_names(void)
 {
 	CHECK_STR(lacp_machine_state_name(LACP_M_MUX, LACP_MUX_COLLECTING_DISTRIBUTING),
@@ -823,6 +882,7 @@ int main(void)
 	test_callbacks();
 	test_tester_controls();
 	test_lacp_disabled_and_moved();
+	test_wtr();
 	test_coverage();
 	return CHECK_DONE();
 }

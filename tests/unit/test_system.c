@@ -6,6 +6,7 @@
  * (6.7.1) on both sides, takeover and preemption, Partner_Admin values of a
  * defaulted port, the min-links extension and the Mux's last reason.
  */
+#include <errno.h>
 #include <stdio.h>
 
 #include "check.h"
@@ -369,6 +370,116 @@ static void test_aggregator_set(void)
 	sim_free(&s);
 }
 
+/* LACP fallback: two ports whose partner is silent come up, after the
+ * fallback timeout, on their own (individual) or together (static); the
+ * first LACPDU ends it and they aggregate with the real partner. */
+static void test_fallback(void)
+{
+	for (int mode = LACP_FALLBACK_INDIVIDUAL; mode <= LACP_FALLBACK_STATIC; mode++) {
+		struct sim s;
+		struct lacp_system *sa, *sb;
+		struct sim_port *a[2], *b[2];
+
+		sim_init(&s);
+		sa = sim_system(&s, 1, 32768);
+		sb = sim_system(&s, 2, 32768);
+		for (int i = 0; i < 2; i++) {
+			struct lacp_port_config c = sim_config((uint16_t)(i + 1));
+
+			c.fallback = (enum lacp_fallback)mode;
+			c.fallback_timeout = LACP_MS(10000);
+			a[i] = sim_port(&s, sa, &c);
+			c = sim_config((uint16_t)(i + 1));
+			c.active = false; /* a PXE host: no LACP yet */
+			c.lacp_enabled = false;
+			b[i] = sim_port(&s, sb, &c);
+			sim_connect(&s, a[i], b[i], 0);
+			sim_enable(&s, a[i]);
+			sim_enable(&s, b[i]);
+		}
+		sim_run(&s, 9999);
+		CHECK_INT(a[0]->p->rx, LACP_RX_DEFAULTED);
+		CHECK(!a[0]->p->fallback);
+		CHECK_INT(a[0]->p->mux, LACP_MUX_ATTACHED); /* default admin partner */
+		lacp_time_t t0 = s.vc.now + 1000; /* the timeout: 10 s after link up */
+		sim_run(&s, 1);
+		CHECK(a[0]->p->fallback && a[1]->p->fallback);
+		CHECK_INT(s.vc.now, t0);
+		sim_run(&s, 3000);
+		for (int i = 0; i < 2; i++)
+			CHECK_INT(a[i]->p->mux, LACP_MUX_COLLECTING_DISTRIBUTING);
+		if (mode == LACP_FALLBACK_STATIC)
+			CHECK_INT(a[0]->p->aggregator, a[1]->p->aggregator);
+		else
+			CHECK(a[0]->p->aggregator != a[1]->p->aggregator);
+		CHECK(!lacp_system_aggregator(sa, a[0]->p->aggregator)->individual ==
+		      (mode == LACP_FALLBACK_STATIC));
+		/* the host starts LACP: the first LACPDU ends the fallback */
+		for (int i = 0; i < 2; i++) {
+			struct lacp_port_config c = b[i]->p->config;
+
+			c.active = true;
+			c.lacp_enabled = true;
+			lacp_port_set_config(b[i]->p, &c, s.vc.now);
+		}
+		sim_run(&s, 1);
+		CHECK(!a[0]->p->fallback && !a[1]->p->fallback);
+		CHECK_INT(a[0]->p->rx, LACP_RX_CURRENT);
+		sim_run(&s, 5000);
+		for (int i = 0; i < 2; i++) {
+			CHECK_INT(a[i]->p->mux, LACP_MUX_COLLECTING_DISTRIBUTING);
+			CHECK_INT(a[i]->p->partner.system[5], 2);
+		}
+		CHECK_INT(a[0]->p->aggregator, a[1]->p->aggregator);
+		/* the host goes silent again: fallback once more, 10 s after
+		 * its last LACPDU */
+		for (int i = 0; i < 2; i++)
+			lacp_port_set_tx_enabled(b[i]->p, false, s.vc.now);
+		lacp_time_t last = a[0]->p->counters.last_rx_time;
+		sim_run(&s, 20000);
+		CHECK(a[0]->p->fallback);
+		CHECK_INT(a[0]->p->entered[LACP_M_RX][LACP_RX_DEFAULTED] > 0, 1);
+		CHECK(last > 0);
+		sim_free(&s);
+	}
+}
+
+/* Fallback turned off while in it: the admin partner again. */
+static void test_fallback_off(void)
+{
+	struct sim s;
+	struct lacp_system *sa;
+	struct sim_port *a;
+	struct lacp_port_config c = sim_config(1);
+
+	sim_init(&s);
+	sa = sim_system(&s, 1, 32768);
+	c.fallback = LACP_FALLBACK_INDIVIDUAL;
+	c.fallback_timeout = LACP_MS(1000);
+	a = sim_port(&s, sa, &c);
+	sim_enable(&s, a);
+	sim_run(&s, 3000); /* DEFAULTED at 3 s, after the timeout: at once */
+	CHECK(a->p->fallback);
+	CHECK_INT(a->p->entered[LACP_M_RX][LACP_RX_DEFAULTED], 1);
+	sim_run(&s, 3000);
+	CHECK_INT(a->p->mux, LACP_MUX_COLLECTING_DISTRIBUTING);
+	c.fallback = LACP_FALLBACK_NONE;
+	lacp_port_set_config(a->p, &c, s.vc.now);
+	sim_run(&s, 3000);
+	CHECK(!a->p->fallback);
+	CHECK_INT(a->p->mux, LACP_MUX_ATTACHED);
+	CHECK_INT(a->p->partner.state, 0);
+	/* on again: the silence has long lasted the timeout */
+	c.fallback = LACP_FALLBACK_STATIC;
+	lacp_port_set_config(a->p, &c, s.vc.now);
+	CHECK(a->p->fallback);
+	CHECK(a->p->partner.state & S(AGGREGATION));
+	/* a bad configuration is refused */
+	c.fallback_timeout = -1;
+	CHECK_INT(lacp_port_set_config(a->p, &c, s.vc.now), -EINVAL);
+	sim_free(&s);
+}
+
 int main(void)
 {
 	test_standby_better_system_decides();
@@ -378,5 +489,7 @@ int main(void)
 	test_partner_admin();
 	test_min_links();
 	test_aggregator_set();
+	test_fallback();
+	test_fallback_off();
 	return CHECK_DONE();
 }

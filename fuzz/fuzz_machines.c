@@ -121,7 +121,8 @@ static bool live(const struct fport *fp)
 static bool mux_attached(int mux)
 {
 	return mux == LACP_MUX_ATTACHED || mux == LACP_MUX_COLLECTING ||
-	       mux == LACP_MUX_DISTRIBUTING || mux == LACP_MUX_COLLECTING_DISTRIBUTING;
+	       mux == LACP_MUX_DISTRIBUTING || mux == LACP_MUX_COLLECTING_DISTRIBUTING ||
+	       mux == LACP_MUX_ATTACHED_WTR;
 }
 
 static bool mux_collecting(int mux)

@@ -425,6 +425,7 @@ static void agg_join(struct lacp_port *p, struct lacp_aggregator *a, lacp_time_t
 	};
 
 	sweep_later(p->system);
+	p->system->rank_gen++;
 	p->agg = a;
 	p->aggregator = a->id;
 	a->n_ports++;
@@ -445,6 +446,7 @@ static void agg_leave(struct lacp_port *p, lacp_time_t now)
 	if (!a)
 		return;
 	sweep_later(s);
+	s->rank_gen++;
 	a->n_ports--;
 	if (p->selected == LACP_SELECTED)
 		a->n_selected--;
@@ -505,6 +507,7 @@ static void sel_set(struct lacp_port *p, enum lacp_selected to, lacp_time_t now)
 			p->agg->n_selected++;
 	}
 	p->selected = to;
+	p->system->rank_gen++;
 	/* Ready and the STANDBY places of the others depend on it. */
 	if (from != LACP_STATE_BEGIN)
 		sweep_later(p->system);
@@ -909,6 +912,8 @@ static void mux_set(struct lacp_port *p, enum lacp_mux_state to, lacp_time_t now
 	/* Ready (agg_ready) of the others counts the ports in WAITING. */
 	if (from == LACP_MUX_WAITING || to == LACP_MUX_WAITING)
 		sweep_later(p->system);
+	/* Attached ports keep their places (agg_standby). */
+	p->system->rank_gen++;
 	p->mux = to;
 	note_transition(p, LACP_M_MUX, from, to, now);
 	switch (to) {
@@ -1400,13 +1405,19 @@ static bool selection(struct lacp_system *s, lacp_time_t now)
 				sel_set(p, LACP_SELECTED, now);
 				changed = true;
 			}
-		} else if (!p->agg->visited) {
+		} else if (!p->agg->visited && p->agg->rank_gen != s->rank_gen) {
+			bool moved = agg_standby(s, p->agg, now);
+
 			p->agg->visited = true;
-			changed |= agg_standby(s, p->agg, now);
+			/* Its own changes bumped rank_gen: one more look then. */
+			p->agg->rank_gen = moved ? s->rank_gen - 1 : s->rank_gen;
+			changed |= moved;
 		}
 	}
-	for (size_t i = 0; i < s->n_aggs; i++)
-		s->aggs[i]->visited = false;
+	if (s->max_ports)
+		for (size_t i = 0; i < s->n_dirty; i++)
+			if (s->dirty[i]->agg)
+				s->dirty[i]->agg->visited = false;
 	return changed;
 }
 
@@ -1763,6 +1774,7 @@ void lacp_system_set_priority(struct lacp_system *s, uint16_t priority, lacp_tim
 void lacp_system_set_max_ports(struct lacp_system *s, unsigned max, lacp_time_t now)
 {
 	s->max_ports = max;
+	s->rank_gen++;
 	mark_all(s);
 	dispatch(s, now);
 }
@@ -1770,6 +1782,7 @@ void lacp_system_set_max_ports(struct lacp_system *s, unsigned max, lacp_time_t 
 void lacp_system_set_preempt(struct lacp_system *s, bool on, lacp_time_t now)
 {
 	s->preempt = on;
+	s->rank_gen++;
 	mark_all(s);
 	dispatch(s, now);
 }
@@ -1777,6 +1790,7 @@ void lacp_system_set_preempt(struct lacp_system *s, bool on, lacp_time_t now)
 void lacp_system_set_min_links(struct lacp_system *s, unsigned min, lacp_time_t now)
 {
 	s->min_links = min;
+	s->rank_gen++;
 	mark_all(s);
 	dispatch(s, now);
 }
@@ -1928,6 +1942,8 @@ void lacp_port_set_enabled(struct lacp_port *p, bool enabled, lacp_time_t now)
 		p->wtr_timer = after(now, p->config.wtr);
 	}
 	p->was_up |= enabled;
+	if (p->port_enabled != enabled)
+		p->system->rank_gen++;
 	p->port_enabled = enabled;
 	mark(p);
 	dispatch(p->system, now);

@@ -300,6 +300,7 @@ struct lacp_aggregator {
 	unsigned n_ports;    /* ports whose aggregator this is; 0 = free */
 	unsigned n_selected; /* of which Selected == SELECTED */
 	bool visited;        /* private: standby places settled this pass */
+	unsigned long rank_gen; /* private: s->rank_gen when last settled */
 };
 
 /* An emulated system. Read-only for the host; change it through the setters. */
@@ -332,6 +333,10 @@ struct lacp_system {
 	 * dispatch costs what changed, not the size of the system. */
 	struct lacp_port **dirty; /* room for every port */
 	struct lacp_port **scratch; /* room for every port: standby ranking */
+	/* Bumped by every change the STANDBY ranking reads (membership,
+	 * Selected, link, attachment, the limits): an aggregator is ranked
+	 * again only after one. */
+	unsigned long rank_gen;
 	size_t n_dirty;
 	bool dirty_unsorted; /* not in creation order */
 	bool sweep;          /* mark every port before the next pass */

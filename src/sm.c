@@ -2028,7 +2028,9 @@ int lacp_port_set_config(struct lacp_port *p, const struct lacp_port_config *c,
 		p->wtr_timer = after(p->wtr_start, c->wtr);
 	if (!info_equal(&old.partner_admin, &c->partner_admin) &&
 	    (p->rx == LACP_RX_DEFAULTED || p->rx == LACP_RX_LACP_DISABLED)) {
-		update_selected(p, &c->partner_admin, now);
+		struct lacp_info next = default_partner(p); /* the fallback one in fallback */
+
+		update_selected(p, &next, now);
 		record_default(p, now);
 		if (p->rx == LACP_RX_LACP_DISABLED)
 			partner_state_set(p, p->partner.state &

@@ -474,6 +474,8 @@ static struct lacp_aggregator *agg_choose(struct lacp_port *p)
 	port_lag_id(p, &actor, &partner, &individual);
 	for (size_t i = 0; i < s->n_aggs; i++) {
 		a = s->aggs[i];
+		if (s->agg_limit && a->id > s->agg_limit)
+			break; /* aggs[] is in id order */
 		if (!a->n_ports) {
 			if (!free_agg)
 				free_agg = a;
@@ -1785,6 +1787,24 @@ void lacp_system_set_preempt(struct lacp_system *s, bool on, lacp_time_t now)
 	s->rank_gen++;
 	mark_all(s);
 	dispatch(s, now);
+}
+
+int lacp_system_set_aggregators(struct lacp_system *s, unsigned n, lacp_time_t now)
+{
+	int rc = 0;
+
+	while (s->n_aggs < n && rc == 0)
+		rc = agg_add(s);
+	if (rc < 0)
+		return rc;
+	s->agg_limit = n;
+	for (size_t i = 0; i < s->n_ports; i++)
+		if (n && live(s->ports[i]) && s->ports[i]->aggregator > n)
+			sel_set(s->ports[i], LACP_UNSELECTED, now);
+	s->rank_gen++;
+	mark_all(s);
+	dispatch(s, now);
+	return 0;
 }
 
 void lacp_system_set_min_links(struct lacp_system *s, unsigned min, lacp_time_t now)

@@ -315,6 +315,9 @@ struct lacp_system {
 	/* A better port coming back displaces an attached one (6.7.1 left
 	 * to the implementation); false: it waits as STANDBY. */
 	bool preempt;
+	/* Aggregators 1..agg_limit only (6.7.4 limited Aggregator
+	 * availability); 0 = one per port, as many as ports. */
+	unsigned agg_limit;
 	void *user; /* the host's; the core never reads it */
 	struct lacp_timerq *q;
 	struct lacp_port **ports; /* in creation order */
@@ -366,6 +369,10 @@ void lacp_system_set_priority(struct lacp_system *sys, uint16_t priority, lacp_t
  */
 void lacp_system_set_max_ports(struct lacp_system *sys, unsigned max, lacp_time_t now);
 void lacp_system_set_preempt(struct lacp_system *sys, bool on, lacp_time_t now);
+/* At most N aggregators (ids 1..N; 0 = one per port). Ports on one beyond
+ * N reselect; a port that finds no aggregator free stays UNSELECTED until
+ * one is. Returns 0 or -ENOMEM. */
+int lacp_system_set_aggregators(struct lacp_system *sys, unsigned n, lacp_time_t now);
 /* The min-links extension (see struct lacp_system). */
 void lacp_system_set_min_links(struct lacp_system *sys, unsigned min, lacp_time_t now);
 

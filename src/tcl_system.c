@@ -25,16 +25,17 @@ struct tcl_system {
 
 /* What `create`/`configure` set; validated whole before anything applies. */
 struct sys_opts {
-	bool has_id, has_priority, has_max, has_min, has_preempt;
+	bool has_id, has_priority, has_max, has_min, has_preempt, has_aggs;
 	uint8_t id[6];
 	uint16_t priority;
-	unsigned max_links, min_links;
+	unsigned max_links, min_links, aggregators;
 	bool preempt;
 };
 
-enum sopt { SOPT_ID, SOPT_PRIORITY, SOPT_MAX_LINKS, SOPT_MIN_LINKS, SOPT_PREEMPT, SOPT_COUNT };
+enum sopt { SOPT_ID, SOPT_PRIORITY, SOPT_MAX_LINKS, SOPT_MIN_LINKS, SOPT_PREEMPT,
+	SOPT_AGGREGATORS, SOPT_COUNT };
 static const char *const sopt_name[] = {"-id", "-priority", "-max-links", "-min-links",
-	"-preempt", NULL};
+	"-preempt", "-aggregators", NULL};
 
 static struct tcl_system *find_named(struct lacp_tcl_state *st, const char *name)
 {
@@ -139,6 +140,15 @@ static int parse_opts(Tcl_Interp *interp, int first, int objc, Tcl_Obj *const ob
 			o->max_links = (unsigned)n;
 			o->has_max = true;
 			break;
+		case SOPT_AGGREGATORS:
+			/* "": one per port (the default); 0 would leave none. */
+			if (Tcl_GetString(v)[0] == '\0')
+				n = 0;
+			else if (lacp_tcl_get_int_range(interp, v, "-aggregators", 1, 65535, &n) != TCL_OK)
+				return TCL_ERROR;
+			o->aggregators = (unsigned)n;
+			o->has_aggs = true;
+			break;
 		case SOPT_MIN_LINKS:
 			if (lacp_tcl_get_int_range(interp, v, "-min-links", 1, 65535, &n) != TCL_OK)
 				return TCL_ERROR;
@@ -158,12 +168,16 @@ static int parse_opts(Tcl_Interp *interp, int first, int objc, Tcl_Obj *const ob
 	return TCL_OK;
 }
 
-/* Applies the validated options *O to SYS. */
-static void apply_opts(struct lacp_tcl_state *st, struct lacp_system *sys,
-		       const struct sys_opts *o)
+/* Applies the validated options *O to SYS; fails only for want of memory
+ * (-aggregators), before anything changed. */
+static int apply_opts(Tcl_Interp *interp, struct lacp_tcl_state *st, struct lacp_system *sys,
+		      const struct sys_opts *o)
 {
 	lacp_time_t now = lacp_tcl_now(st);
 
+	if (o->has_aggs && sys->agg_limit != o->aggregators &&
+	    lacp_system_set_aggregators(sys, o->aggregators, now) != 0)
+		return lacp_tcl_error(interp, "LACP NOMEM", "out of memory");
 	if (o->has_id)
 		lacp_system_set_id(sys, o->id, now);
 	if (o->has_priority)
@@ -174,6 +188,7 @@ static void apply_opts(struct lacp_tcl_state *st, struct lacp_system *sys,
 		lacp_system_set_min_links(sys, o->min_links, now);
 	if (o->has_preempt && sys->preempt != o->preempt)
 		lacp_system_set_preempt(sys, o->preempt, now);
+	return TCL_OK;
 }
 
 static Tcl_Obj *get_opt(const struct lacp_system *sys, int opt)
@@ -185,6 +200,8 @@ static Tcl_Obj *get_opt(const struct lacp_system *sys, int opt)
 		return sys->max_ports ? Tcl_NewIntObj((int)sys->max_ports) : Tcl_NewObj();
 	case SOPT_MIN_LINKS: return Tcl_NewIntObj(sys->min_links ? (int)sys->min_links : 1);
 	case SOPT_PREEMPT: return Tcl_NewBooleanObj(sys->preempt);
+	case SOPT_AGGREGATORS:
+		return sys->agg_limit ? Tcl_NewIntObj((int)sys->agg_limit) : Tcl_NewObj();
 	}
 	return Tcl_NewObj();
 }
@@ -205,7 +222,7 @@ static Tcl_Obj *aggregators_obj(const struct lacp_system *sys)
 	Tcl_Obj *list = Tcl_NewListObj(0, NULL);
 	size_t i, j;
 
-	for (i = 0; i < sys->n_aggs; i++) {
+	for (i = 0; i < sys->n_aggs && (!sys->agg_limit || i < sys->agg_limit); i++) {
 		const struct lacp_aggregator *a = sys->aggs[i];
 		Tcl_Obj *d = Tcl_NewDictObj();
 		Tcl_Obj *ports = Tcl_NewListObj(0, NULL), *sel = Tcl_NewListObj(0, NULL);
@@ -268,8 +285,7 @@ static int system_configure(struct tcl_system *ts, Tcl_Interp *interp, int objc,
 		return lacp_tcl_error(interp, "LACP EXISTS SYSTEM",
 				      "another system already has id %s",
 				      Tcl_GetString(get_opt(other, SOPT_ID)));
-	apply_opts(ts->st, ts->sys, &o);
-	return TCL_OK;
+	return apply_opts(interp, ts->st, ts->sys, &o);
 }
 
 static int system_status(struct tcl_system *ts, Tcl_Interp *interp)
@@ -291,6 +307,7 @@ static int system_status(struct tcl_system *ts, Tcl_Interp *interp)
 	put(d, "max_links", get_opt(sys, SOPT_MAX_LINKS));
 	put(d, "min_links", get_opt(sys, SOPT_MIN_LINKS));
 	put(d, "preempt", get_opt(sys, SOPT_PREEMPT));
+	put(d, "aggregator_limit", get_opt(sys, SOPT_AGGREGATORS));
 	put(d, "ports", ports);
 	put(d, "standby", Tcl_NewIntObj((int)standby));
 	put(d, "aggregators", aggregators_obj(sys));
@@ -417,7 +434,14 @@ static int system_create(struct lacp_tcl_state *st, Tcl_Interp *interp, int objc
 	sys->user = ts;
 	HASH_ADD_KEYPTR(hh, st->system_objs, ts->name, strlen(ts->name), ts);
 	o.has_id = false; /* it has it */
-	apply_opts(st, sys, &o);
+	if (apply_opts(interp, st, sys, &o) != TCL_OK) {
+		HASH_DEL(st->system_objs, ts);
+		sys->user = NULL;
+		lacp_tcl_systems_gc(st);
+		free(ts->name);
+		free(ts);
+		return TCL_ERROR;
+	}
 	ts->cmd = Tcl_CreateObjCommand(interp, name, system_obj_cmd, ts, system_delete);
 	Tcl_SetObjResult(interp, objv[2]);
 	return TCL_OK;

@@ -480,6 +480,65 @@ static void test_fallback_off(void)
 	sim_free(&s);
 }
 
+/* Fewer aggregators than LAG IDs (6.7.4): three ports with three keys and
+ * two aggregators: the third stays UNSELECTED until one is free; limited
+ * at runtime, the port on aggregator 3 moves or waits. */
+static void test_aggregator_limit(void)
+{
+	struct sim s;
+	struct lacp_system *sa, *sb;
+	struct sim_port *a[3], *b[3];
+
+	sim_init(&s);
+	sa = sim_system(&s, 1, 32768);
+	sb = sim_system(&s, 2, 32768);
+	CHECK_INT(lacp_system_set_aggregators(sa, 2, 0), 0);
+	for (int i = 0; i < 3; i++) {
+		struct lacp_port_config c = sim_config((uint16_t)(i + 1));
+
+		c.key = (uint16_t)(i + 1);
+		a[i] = sim_port(&s, sa, &c);
+		c = sim_config((uint16_t)(i + 1));
+		b[i] = sim_port(&s, sb, &c);
+		sim_connect(&s, a[i], b[i], 0);
+		sim_enable(&s, a[i]);
+		sim_enable(&s, b[i]);
+	}
+	sim_run(&s, 6000);
+	CHECK_INT(a[0]->p->aggregator, 1);
+	CHECK_INT(a[1]->p->aggregator, 2);
+	CHECK_INT(a[2]->p->aggregator, 0);
+	CHECK_INT(a[2]->p->selected, LACP_UNSELECTED);
+	CHECK_INT(a[2]->p->mux, LACP_MUX_DETACHED);
+	CHECK(!(a[2]->p->actor.state & S(SYNC)));
+	/* a[1] goes: a[2] takes its aggregator */
+	lacp_wire_cut(s.wires[1], s.vc.now);
+	sim_run(&s, 1);
+	struct lacp_port_config c = a[1]->p->config;
+
+	c.key = 1; /* and a[1] joins a[0] when it is back */
+	lacp_port_set_config(a[1]->p, &c, s.vc.now);
+	sim_run(&s, 5000);
+	CHECK_INT(a[2]->p->aggregator, 2);
+	CHECK_INT(a[2]->p->mux, LACP_MUX_COLLECTING_DISTRIBUTING);
+	lacp_wire_restore(s.wires[1], s.vc.now);
+	sim_run(&s, 5000);
+	CHECK_INT(a[1]->p->aggregator, 1);
+	CHECK_INT(a[1]->p->mux, LACP_MUX_COLLECTING_DISTRIBUTING);
+	/* down to one aggregator: a[2] (on 2) is unselected and waits */
+	lacp_system_set_aggregators(sa, 1, s.vc.now);
+	sim_run(&s, 5000);
+	CHECK_INT(a[2]->p->aggregator, 0);
+	CHECK_INT(a[0]->p->aggregator, 1);
+	CHECK_INT(a[0]->p->mux, LACP_MUX_COLLECTING_DISTRIBUTING);
+	/* back to one per port */
+	lacp_system_set_aggregators(sa, 0, s.vc.now);
+	sim_run(&s, 5000);
+	CHECK_INT(a[2]->p->aggregator, 2);
+	CHECK_INT(a[2]->p->mux, LACP_MUX_COLLECTING_DISTRIBUTING);
+	sim_free(&s);
+}
+
 int main(void)
 {
 	test_standby_better_system_decides();
@@ -489,6 +548,7 @@ int main(void)
 	test_partner_admin();
 	test_min_links();
 	test_aggregator_set();
+	test_aggregator_limit();
 	test_fallback();
 	test_fallback_off();
 	return CHECK_DONE();

@@ -36,9 +36,11 @@ static Tcl_Obj *summary(const struct lacp_decoded *dec)
 				     lacp_state_format(dec->lacpdu.actor.state, a),
 				     lacp_state_format(dec->lacpdu.partner.state, p));
 	case LACP_CLASS_MARKER:
-		return Tcl_ObjPrintf("%s port %u txn %u",
+		/* Tcl_ObjPrintf reads %u as an int: a transaction id above
+		 * INT_MAX would print sign-extended */
+		return Tcl_ObjPrintf("%s port %u txn %lu",
 				     dec->marker.response ? "MarkerResponse" : "Marker",
-				     dec->marker.port, (unsigned)dec->marker.transaction);
+				     dec->marker.port, (unsigned long)dec->marker.transaction);
 	case LACP_CLASS_UNKNOWN:
 		return Tcl_ObjPrintf("unknown subtype %u", dec->subtype);
 	default:
@@ -112,7 +114,7 @@ void lacp_tcl_trace_event(struct lacp_tcl_state *st, const char *port, const uin
 		Tcl_Preserve(interp);
 		if (Tcl_EvalObjEx(interp, cmd, TCL_EVAL_GLOBAL) != TCL_OK) {
 			Tcl_AddErrorInfo(interp, "\n    (lacp::trace live output)");
-			Tcl_BackgroundException(interp, TCL_ERROR);
+			lacp_tcl_background_error(interp);
 		}
 		Tcl_Release(interp);
 		Tcl_DecrRefCount(cmd);

@@ -30,7 +30,7 @@ proc ::lacp::ctl::status {args} {
                 "unknown option \"$opt\": must be -format"
         }
         if {$value ni {text json pretty}} {
-            return -code error -errorcode [list LACP VALUE $value] \
+            return -code error -errorcode [list LACP VALUE FORMAT $value] \
                 "bad format \"$value\": must be text, json or pretty"
         }
         set format $value

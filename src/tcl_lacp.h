@@ -42,6 +42,8 @@ struct lacp_tcl_state {
 	struct tcl_ns *namespaces;   /* network namespaces with ports */
 	struct lacp_system **systems; /* one per system id in use */
 	size_t n_systems;
+	struct tcl_system *system_objs; /* named systems, uthash by name */
+	unsigned long system_serial;    /* for generated system ids */
 	struct tcl_port *ports;      /* uthash by name */
 	struct tcl_wire *wires;      /* uthash by name */
 	unsigned long port_serial;   /* for generated MAC addresses */
@@ -100,8 +102,17 @@ void lacp_tcl_flush_background(struct lacp_tcl_state *st);
 /* The system with ID (created with PRIORITY when new), or NULL (no memory). */
 struct lacp_system *lacp_tcl_system(struct lacp_tcl_state *st, const uint8_t id[6],
 				    uint16_t priority);
-/* Frees systems that no port uses any more. */
+/* Frees systems that no port uses any more and that have no name. */
 void lacp_tcl_systems_gc(struct lacp_tcl_state *st);
+
+/* Named systems (tcl_system.c): lacp::system. A port's -system VALUE is a
+ * system's name or a MAC (an individual address); the id in *ID. */
+struct tcl_system;
+int lacp_tcl_system_register(Tcl_Interp *interp, struct lacp_tcl_state *st);
+int lacp_tcl_system_resolve(Tcl_Interp *interp, struct lacp_tcl_state *st, Tcl_Obj *v,
+			    uint8_t id[6]);
+/* The name of SYS, or NULL for a system its ports made by MAC. */
+const char *lacp_tcl_system_name(const struct lacp_system *sys);
 
 /* Wires, for ports: look up by name; attach a port to a free end. */
 struct tcl_wire *lacp_tcl_wire_find(struct lacp_tcl_state *st, const char *name);

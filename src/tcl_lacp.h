@@ -29,6 +29,13 @@ struct tcl_ns;
 struct tcl_trace;
 
 /* The state of the package in one interpreter. */
+struct tcl_port;
+struct lacp_event;
+
+/* An observer of port events (see lacp_tcl_observe). */
+typedef void lacp_tcl_observer_fn(struct tcl_port *tp, const struct lacp_event *ev);
+#define LACP_TCL_MAX_OBSERVERS 8
+
 struct lacp_tcl_state {
 	Tcl_Interp *interp;
 	struct lacp_timerq *q;       /* every deadline of every port and wire */
@@ -49,12 +56,22 @@ struct lacp_tcl_state {
 	unsigned long port_serial;   /* for generated MAC addresses */
 	struct tcl_trace *trace;     /* lacp::trace, NULL until first used */
 	bool bg_pending;             /* a background error waits for bgerror */
+	/* Consumers of every port's core events, in registration order. */
+	lacp_tcl_observer_fn *observers[LACP_TCL_MAX_OBSERVERS];
+	int n_observers;
 };
+
+/* Every command family that consumes port events (trace, log, measurement
+ * marks, rules, hooks) registers one observer when its commands are made;
+ * a port hands each of its core events to them in order, then to its own
+ * waiters and `on` scripts. A port names none of them. */
+void lacp_tcl_observe(struct lacp_tcl_state *st, lacp_tcl_observer_fn *fn);
 
 struct lacp_tcl_state *lacp_tcl_state_new(Tcl_Interp *interp);
 void lacp_tcl_state_free(struct lacp_tcl_state *st);
 
-/* Creates every ::lacp command. */
+/* Creates every ::lacp command (lacp_tcl_register calls each family's
+ * registration; the families do not call one another's). */
 int lacp_tcl_register(Tcl_Interp *interp, struct lacp_tcl_state *st);
 
 /* Registration of each command family, called by lacp_tcl_register. */
@@ -62,12 +79,10 @@ int lacp_tcl_pdu_register(Tcl_Interp *interp, struct lacp_tcl_state *st);
 int lacp_tcl_sim_register(Tcl_Interp *interp, struct lacp_tcl_state *st);
 int lacp_tcl_port_register(Tcl_Interp *interp, struct lacp_tcl_state *st);
 int lacp_tcl_trace_register(Tcl_Interp *interp, struct lacp_tcl_state *st);
+int lacp_tcl_measure_register(Tcl_Interp *interp, struct lacp_tcl_state *st);
 
-/* Records EV of PORT in the trace when tracing: SRC is the frame's source
- * address (PDU events), LINK the port at the other end of its wire or NULL. */
+/* Whether the trace records. */
 bool lacp_tcl_trace_on(const struct lacp_tcl_state *st);
-void lacp_tcl_trace_event(struct lacp_tcl_state *st, const char *port, const uint8_t src[6],
-			  const char *link, const struct lacp_event *ev);
 
 /* Records event dict D (given "event" and its fields) of PORT at TIME in
  * the trace; D is freed when tracing is off. */
@@ -80,7 +95,6 @@ void lacp_tcl_trace_record(struct lacp_tcl_state *st, const char *port, lacp_tim
  * benchmark that compares). */
 int lacp_tcl_measure_cmd(struct tcl_port *tp, Tcl_Interp *interp, int objc,
 			 Tcl_Obj *const objv[]);
-void lacp_tcl_measure_event(struct tcl_port *tp, const struct lacp_event *ev);
 bool lacp_tcl_measure_wanted(void);
 /* When the next frame of TP really arrived (a kernel receive stamp). */
 void lacp_tcl_measure_stamp(struct tcl_port *tp, lacp_time_t stamp);
@@ -159,6 +173,11 @@ int lacp_tcl_port_set_link(Tcl_Interp *interp, struct tcl_port *tp, bool up);
 /* `NAME send ...` with objv as that command's words (objv[2..] options). */
 int lacp_tcl_port_send(struct tcl_port *tp, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
 
+/* The source address of TP's frames (RX: of the last frame received),
+ * and the port at the other end of its wire, or NULL. */
+const uint8_t *lacp_tcl_port_src(const struct tcl_port *tp, bool rx);
+const char *lacp_tcl_port_link(const struct tcl_port *tp);
+
 /* The -interface of TP, or NULL for a port on a wire. */
 const char *lacp_tcl_port_interface(const struct tcl_port *tp);
 
@@ -168,13 +187,11 @@ enum { LACP_LOG_DEBUG = 10, LACP_LOG_INFO = 20, LACP_LOG_WARNING = 30,
 bool lacp_tcl_log_enabled(Tcl_Interp *interp, int level);
 void lacp_tcl_log(Tcl_Interp *interp, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* Logs what a core event of TP tells (state changes at INFO, the rest at
- * DEBUG); the name in lines is the interface, else the port's name. */
-void lacp_tcl_log_port_event(struct tcl_port *tp, const struct lacp_event *ev);
+/* The name in log lines: the interface, else the port's name. */
 const char *lacp_tcl_log_port_label(const struct tcl_port *tp);
 
 /* Registration of the commands of tcl_rules.c, tcl_log.c and tcl_unix.c
- * (lacp::log, lacp::unix), called by lacp_tcl_port_register. */
+ * (lacp::inject, lacp::log, lacp::unix), called by lacp_tcl_register. */
 int lacp_tcl_rules_register(Tcl_Interp *interp, struct lacp_tcl_state *st);
 int lacp_tcl_log_register(Tcl_Interp *interp, struct lacp_tcl_state *st);
 int lacp_tcl_unix_register(Tcl_Interp *interp, struct lacp_tcl_state *st);
@@ -186,7 +203,6 @@ int lacp_tcl_unix_register(Tcl_Interp *interp, struct lacp_tcl_state *st);
 struct lacp_rule;
 struct lacp_action;
 int lacp_tcl_rules_cmd(struct tcl_port *tp, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
-void lacp_tcl_rules_event(struct tcl_port *tp, const struct lacp_event *ev);
 int lacp_tcl_rules_action(struct tcl_port *tp, const struct lacp_rule *r,
 			  const struct lacp_action *a);
 void lacp_tcl_rules_free(struct tcl_port *tp);

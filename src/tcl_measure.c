@@ -177,7 +177,8 @@ static Tcl_Obj *note_summary(const struct lacp_measure_note *n)
 	}
 }
 
-void lacp_tcl_measure_event(struct tcl_port *tp, const struct lacp_event *ev)
+/* The measurement's observer of port events: its marks go to the trace. */
+static void measure_event(struct tcl_port *tp, const struct lacp_event *ev)
 {
 	struct lacp_port *p = lacp_tcl_port_core(tp);
 	struct lacp_tcl_state *st = lacp_tcl_port_state(tp);
@@ -202,4 +203,11 @@ void lacp_tcl_measure_event(struct tcl_port *tp, const struct lacp_event *ev)
 		put(d, "summary", note_summary(&notes[i]));
 		lacp_tcl_trace_record(st, lacp_tcl_port_name(tp), notes[i].time, d);
 	}
+}
+
+int lacp_tcl_measure_register(Tcl_Interp *interp, struct lacp_tcl_state *st)
+{
+	(void)interp;
+	lacp_tcl_observe(st, measure_event);
+	return TCL_OK;
 }

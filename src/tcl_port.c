@@ -77,6 +77,16 @@ const char *lacp_tcl_port_name(const struct tcl_port *tp)
 	return tp->name;
 }
 
+const uint8_t *lacp_tcl_port_src(const struct tcl_port *tp, bool rx)
+{
+	return rx ? tp->rx_src : tp->o.src_mac;
+}
+
+const char *lacp_tcl_port_link(const struct tcl_port *tp)
+{
+	return tp->twire ? lacp_tcl_wire_peer(tp->twire, tp->wire_end) : NULL;
+}
+
 const char *lacp_tcl_port_interface(const struct tcl_port *tp)
 {
 	return tp->o.interface;
@@ -625,7 +635,7 @@ static void port_event(void *ctx, struct lacp_port *p, const struct lacp_event *
 {
 	struct tcl_port *tp = ctx;
 	struct waiter *w;
-	int on;
+	int on, i;
 
 	/* Events of a core port not yet (or no longer) installed in TP, as
 	 * during creation, are not the script's business. */
@@ -655,17 +665,10 @@ static void port_event(void *ctx, struct lacp_port *p, const struct lacp_event *
 	default:
 		break;
 	}
-	if (lacp_tcl_trace_on(tp->st))
-		lacp_tcl_trace_event(tp->st, tp->name,
-				     ev->type == LACP_EV_RX ? tp->rx_src : tp->o.src_mac,
-				     tp->twire ? lacp_tcl_wire_peer(tp->twire, tp->wire_end) : NULL,
-				     ev);
-	lacp_tcl_log_port_event(tp, ev);
-	lacp_tcl_measure_event(tp, ev);
+	for (i = 0; i < tp->st->n_observers && !tp->deleted; i++)
+		tp->st->observers[i](tp, ev);
 	if (!tp->deleted)
 		check_waiters(tp);
-	if ((ev->type == LACP_EV_RULE || ev->type == LACP_EV_EXIT) && !tp->deleted)
-		lacp_tcl_rules_event(tp, ev);
 	on = on_event_of(ev);
 	if (on >= 0 && !tp->deleted && tp->on[on] != NULL)
 		run_script(tp, tp->on[on], ev);
@@ -1494,5 +1497,5 @@ int lacp_tcl_port_send(struct tcl_port *tp, Tcl_Interp *interp, int objc, Tcl_Ob
 int lacp_tcl_port_register(Tcl_Interp *interp, struct lacp_tcl_state *st)
 {
 	Tcl_CreateObjCommand(interp, "::lacp::port", port_cmd, st, NULL);
-	return lacp_tcl_rules_register(interp, st);
+	return TCL_OK;
 }

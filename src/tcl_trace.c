@@ -57,9 +57,15 @@ bool lacp_tcl_trace_on(const struct lacp_tcl_state *st)
 	return st->trace != NULL && st->trace->on;
 }
 
-void lacp_tcl_trace_event(struct lacp_tcl_state *st, const char *port, const uint8_t src[6],
-			  const char *link, const struct lacp_event *ev)
+/* The trace's observer of port events: PDUs (with the frame's source
+ * address and the port at the other end of a wire), transitions,
+ * aggregator, churn and loopback events. */
+static void trace_event(struct tcl_port *tp, const struct lacp_event *ev)
 {
+	struct lacp_tcl_state *st = lacp_tcl_port_state(tp);
+	const char *port = lacp_tcl_port_name(tp);
+	const uint8_t *src = lacp_tcl_port_src(tp, ev->type == LACP_EV_RX);
+	const char *link = lacp_tcl_port_link(tp);
 	struct tcl_trace *tr = st->trace;
 	struct lacp_decoded *dec = NULL;
 	Tcl_Obj *d;
@@ -240,5 +246,6 @@ int lacp_tcl_trace_register(Tcl_Interp *interp, struct lacp_tcl_state *st)
 	Tcl_CreateObjCommand(interp, "::lacp::trace::Record", record_cmd, st, trace_delete);
 	Tcl_CreateObjCommand(interp, "::lacp::trace::Events", events_cmd, st, NULL);
 	Tcl_CreateObjCommand(interp, "::lacp::trace::Info", info_cmd, st, NULL);
+	lacp_tcl_observe(st, trace_event);
 	return TCL_OK;
 }

@@ -2047,6 +2047,26 @@ void lacp_port_free(struct lacp_port *p)
 	dispatch(s, s->now);
 }
 
+void lacp_port_take_over(struct lacp_port *np, struct lacp_port *old, lacp_time_t now)
+{
+	struct lacp_measure *m = np->measure;
+
+	np->counters = old->counters;
+	np->measure = old->measure;
+	old->measure = m;
+	lacp_port_move_rules(np, old);
+	lacp_port_set_admin(np, !old->admin_disabled, now);
+}
+
+bool lacp_system_port_number_used(const struct lacp_system *s, const struct lacp_port *self,
+				  uint16_t n)
+{
+	for (size_t i = 0; i < s->n_ports; i++)
+		if (s->ports[i] != self && live(s->ports[i]) && s->ports[i]->config.port_number == n)
+			return true;
+	return false;
+}
+
 void lacp_port_set_enabled(struct lacp_port *p, bool enabled, lacp_time_t now)
 {
 	if (p->zombie)

@@ -755,17 +755,6 @@ static int parse_opts(Tcl_Interp *interp, int first, int objc, Tcl_Obj *const ob
 }
 
 /* Whether another port of SYS (not SELF) uses port number N. */
-static bool port_number_used(const struct lacp_system *sys, const struct lacp_port *self,
-			     uint16_t n)
-{
-	size_t i;
-
-	for (i = 0; i < sys->n_ports; i++)
-		if (sys->ports[i] != self && sys->ports[i]->config.port_number == n)
-			return true;
-	return false;
-}
-
 /*
  * Puts the core port of TP into the system of *O (creating the port when
  * TP has none yet or the system changes), with O's configuration.
@@ -785,7 +774,7 @@ static int place_port(Tcl_Interp *interp, struct tcl_port *tp, struct port_opts 
 		return lacp_tcl_error(interp, "LACP NOMEM", "out of memory");
 	if (o->cfg.port_number == 0)
 		o->cfg.port_number = lacp_system_free_port_number(sys);
-	if (o->cfg.port_number == 0 || port_number_used(sys, tp->port, o->cfg.port_number)) {
+	if (o->cfg.port_number == 0 || lacp_system_port_number_used(sys, tp->port, o->cfg.port_number)) {
 		Tcl_Obj *mac = lacp_tcl_mac_obj(id);
 		int rc;
 
@@ -827,15 +816,9 @@ static int place_port(Tcl_Interp *interp, struct tcl_port *tp, struct port_opts 
 				      strerror(-rc));
 	}
 	if (tp->port != NULL) {
-		/* Moved to another system: a new port there, with the same
-		 * counters, rules, administrative state and measurement. */
-		struct lacp_measure *m = np->measure;
-
-		np->counters = tp->port->counters;
-		np->measure = tp->port->measure;
-		tp->port->measure = m;
-		lacp_port_move_rules(np, tp->port);
-		lacp_port_set_admin(np, !tp->port->admin_disabled, now);
+		/* Moved to another system: a new port there, that takes the
+		 * old one's counters, rules, measurement and admin state. */
+		lacp_port_take_over(np, tp->port, now);
 		lacp_port_free(tp->port);
 	}
 	tp->port = np;

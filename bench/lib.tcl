@@ -16,7 +16,7 @@ namespace eval ::bench {
     variable results {}
     variable needroot 1
     # -notifier tcl: lacpsh with Tcl 8.6's own notifier (LACP_NOTIFIER=tcl)
-    # instead of its epoll one (src/notifier.c); figures get the suffix
+    # instead of its epoll one (src/tcl/notifier.c); figures get the suffix
     # _tclnotifier
     variable notifier epoll
     variable suffix {}

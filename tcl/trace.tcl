@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # lacp::trace: start/stop recording, the recorded events, and the ladder
 # diagram of the exchange between ports (text, live or afterwards, and SVG).
-# The recorder is C (src/tcl_trace.c); this file draws.
+# The recorder is C (src/tcl/tcl_trace.c); this file draws.
 
 namespace eval ::lacp::trace {
     namespace export start stop events clear ladder info

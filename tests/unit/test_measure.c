@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * The measurement of the partner (src/measure.c) in virtual time: the
+ * The measurement of the partner (src/core/measure.c) in virtual time: the
  * distributions (exact recent samples, the log histogram beyond), the
  * half-open rate windows, reaction with its misses, convergence, expiry,
  * the receive stamp; then two machines on a wire with a delay, whose

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * `NAME measure ?-reset?`: the figures a port measured of its partner
- * (src/measure.c) as a dict, and the marks they leave in lacp::trace.
+ * (src/core/measure.c) as a dict, and the marks they leave in lacp::trace.
  * Times are milliseconds as doubles with microsecond resolution; a
  * figure with no sample yet is the empty string.
  */

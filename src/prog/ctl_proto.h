@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The wire protocol between lacpctld and its clients, shared by the
- * daemon (src/lacpctld.c, which documents it in full) and lacpctlc.
+ * daemon (src/prog/lacpctld.c, which documents it in full) and lacpctlc.
  *
  * A client sends a Tcl script and half-closes. If the script's first line
  * is exactly LACP_CTL_HELLO (a Tcl comment), the daemon removes that line

@@ -1,0 +1,146 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# dut.tcl's implementation for teamd (libteam's lacp runner) in the qemu
+# guest, on the NICs the bonding driver uses otherwise (see
+# dut_bonding.tcl: the same guest, the same taps, the same cable pulls).
+#   start     teamd -t team0 with {"runner": {"name": "lacp", "active": A,
+#             "fast_rate": F}, "link_watch": {"name": "ethtool"}}, the NICs
+#             added with teamdctl team0 port add
+#   stop      teamd stopped; it removes team0
+#   view      teamdctl team0 state dump (JSON), read on every call;
+#             selected: the port's aggregator is selected; up: its link
+
+# the guest and its helpers (::dut::guest)
+::dut::Load bonding
+
+namespace eval ::dut::teamd {
+    proc supports {} {return {-mode {active passive} -rate {fast slow}}}
+    proc unavailable {} {
+        foreach p {/usr/bin/teamd /usr/bin/teamdctl} {
+            if {![file executable $p]} {return "$p not found (Debian package libteam-utils)"}
+        }
+        return [::dut::guest::unavailable]
+    }
+    proc open {d o} {::dut::guest::open $d $o}
+    proc close {d} {::dut::guest::close $d}
+    proc set_link {d index updown} {::dut::guest::set_link $d $index $updown}
+
+    proc version {d} {
+        return [string trim [::bond::cmd [::dut::Get $d guest] {teamd --version}]]
+    }
+
+    proc start {d mode rate} {
+        set active [expr {$mode eq "active" ? "true" : "false"}]
+        set fast [expr {$rate eq "fast" ? "true" : "false"}]
+        set cfg "{\"runner\":{\"name\":\"lacp\",\"active\":$active,\"fast_rate\":$fast},\"link_watch\":{\"name\":\"ethtool\"}}"
+        ::bond::cmd [::dut::Get $d guest] "team_start '$cfg'" -timeout 20000
+    }
+
+    proc stop {d} {
+        ::bond::cmd [::dut::Get $d guest] team_stop -timeout 10000
+    }
+
+    # teamd's state dump as a dict.
+    proc state {d} {
+        return [::dut::json [::bond::cmd [::dut::Get $d guest] team_state]]
+    }
+
+    proc Side {s} {
+        dict create system [dict get $s system] system_priority [dict get $s system_priority] \
+            key [dict get $s key] port [dict get $s port] port_priority [dict get $s port_priority] \
+            state [lacp::state format [dict get $s state]]
+    }
+
+    proc view {d} {
+        set st [state $d]
+        set ms {}
+        foreach m [::dut::Get $d members] {
+            if {![dict exists $st ports $m runner]} {
+                error "teamd does not report port $m"
+            }
+            set r [dict get $st ports $m runner]
+            dict set ms $m [dict create actor [Side [dict get $r actor_lacpdu_info]] \
+                partner [Side [dict get $r partner_lacpdu_info]] \
+                selected [expr {[dict get $r selected] && [dict get $r aggregator selected]}] \
+                up [dict get $st ports $m link up] \
+                aggregator [dict get $r aggregator id] status [dict get $r state]]
+        }
+        return [dict create members $ms]
+    }
+}
+
+namespace eval ::dut {
+    # JSON TEXT -> a Tcl value: objects become dicts, arrays lists, true
+    # and false 1 and 0, null the empty string. Enough for teamdctl's
+    # output; a malformed text is an error.
+    proc json {text} {
+        set pos 0
+        set v [JsonValue $text pos]
+        JsonSpace $text pos
+        if {$pos != [string length $text]} {error "json: trailing text at $pos"}
+        return $v
+    }
+
+    proc JsonSpace {text posVar} {
+        upvar 1 $posVar pos
+        regexp -start $pos -indices {\A\s*} $text m
+        # \A anchors at -start in Tcl's regexp
+        set pos [expr {[lindex $m 1] + 1}]
+    }
+
+    proc JsonValue {text posVar} {
+        upvar 1 $posVar pos
+        JsonSpace $text pos
+        set c [string index $text $pos]
+        switch -- $c {
+            "\{" {
+                incr pos
+                set d [dict create]
+                JsonSpace $text pos
+                if {[string index $text $pos] eq "\}"} {incr pos; return $d}
+                while 1 {
+                    JsonSpace $text pos
+                    set k [JsonValue $text pos]
+                    JsonSpace $text pos
+                    if {[string index $text $pos] ne ":"} {error "json: ':' expected at $pos"}
+                    incr pos
+                    dict set d $k [JsonValue $text pos]
+                    JsonSpace $text pos
+                    set c [string index $text $pos]
+                    incr pos
+                    if {$c eq "\}"} {return $d}
+                    if {$c ne ","} {error "json: ',' or '\}' expected at [expr {$pos - 1}]"}
+                }
+            }
+            "\[" {
+                incr pos
+                set l {}
+                JsonSpace $text pos
+                if {[string index $text $pos] eq "\]"} {incr pos; return $l}
+                while 1 {
+                    lappend l [JsonValue $text pos]
+                    JsonSpace $text pos
+                    set c [string index $text $pos]
+                    incr pos
+                    if {$c eq "\]"} {return $l}
+                    if {$c ne ","} {error "json: ',' or '\]' expected at [expr {$pos - 1}]"}
+                }
+            }
+            "\"" {
+                if {![regexp -start $pos -indices {\A"((?:[^"\\]|\\.)*)"} $text m s]} {
+                    error "json: unterminated string at $pos"
+                }
+                set pos [expr {[lindex $m 1] + 1}]
+                set raw [string range $text {*}$s]
+                return [subst -nocommands -novariables [string map {\\/ /} $raw]]
+            }
+            default {
+                if {[regexp -start $pos -indices {\A(?:true|false|null|-?[0-9][0-9.eE+-]*)} $text m]} {
+                    set tok [string range $text {*}$m]
+                    set pos [expr {[lindex $m 1] + 1}]
+                    return [string map {true 1 false 0 null {}} $tok]
+                }
+                error "json: unexpected \"$c\" at $pos"
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Our port on link 1 stops sending (stop-tx; it keeps receiving). We are
+# fast, so the DUT must time us out 3 s after our last LACPDU
+# (Short_Timeout_Time, 802.1AX 6.4.4, 6.4.12), stop using the link, and say
+# Expired in its LACPDUs; the other link stays in use. When we talk again
+# the link comes back.
+
+dut::start $d
+dut::ports $d
+set ::sc::last 0
+p1 on tx {apply {{p e} {set ::sc::last [dict get $e time]}}}
+sc::check "negotiated" {[sc::up $d 10000]}
+p1 when {after 0} then stop-tx -once
+sc::check "stop-tx: our port says so" {[dut::until {[dict get [p1 status] tx] eq "stopped"} 1000]}
+set last $::sc::last
+set ok [dut::until {![sc::dut_uses $d 0]} 5000 20]
+set exp [expr {round([lacp::clock now] - $last)}]
+sc::check "the DUT stops using link 1" {$ok} {[dut::member $d 0]}
+# the guest's reports come every 100 ms, teamdctl's answers take longer,
+# DPDK looks at its timers every 100 ms and receives at our kicks
+sc::conforms "3 s after our last LACPDU ($exp ms)" "802.1AX 6.4.4" {$exp >= 2900 && $exp <= 3600}
+set ok [p1 wait {partner has E} -timeout 1500]
+sc::conforms "its LACPDUs say Expired ([dict get [p1 status] partner state])" "802.1AX 6.4.12" {$ok}
+dut::until 0 500
+sc::check "the DUT no longer counts us in Sync" {
+    ![sc::has [dut::member $d 0 partner state] S]
+} {[dut::member $d 0]}
+sc::check "link 2 stays in use on both sides" {
+    [sc::dut_uses $d 1] && [dict get [p2 status] mux] eq "COLLECTING_DISTRIBUTING"
+} {[dut::member $d 1]}
+set t0 [clock milliseconds]
+p1 when {after 0} then start-tx -once
+set ok [expr {[sc::ours_up 6000 p1] && [dut::until {[sc::dut_uses $d 0]} 4000 50]}]
+sc::check "start-tx: link 1 comes back ([expr {[clock milliseconds] - $t0}] ms)" {$ok}

@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The cable of link 1 is pulled (dut::set_link: nothing passes either
+# way). The DUT must stop using the link - at once when it sees the
+# carrier go, else when it times us out - while link 2 stays in use; with
+# the cable back, both sides negotiate the link again.
+
+dut::start $d
+dut::ports $d
+sc::check "negotiated" {[sc::up $d 10000]}
+set t0 [clock milliseconds]
+dut::set_link $d 0 down
+set ok [dut::until {![sc::dut_uses $d 0]} 5000 20]
+set took [expr {[clock milliseconds] - $t0}]
+set x [dut::member $d 0]
+sc::check "the DUT stops using link 1 ($took ms; it sees the carrier [expr {[dict get $x up] ? {up} : {down}}])" {$ok} {$x}
+dut::until 0 1500
+sc::check "link 2 stays in use on both sides" {
+    [sc::dut_uses $d 1] && [dict get [p2 status] mux] eq "COLLECTING_DISTRIBUTING"
+} {[dut::member $d 1]}
+set t0 [clock milliseconds]
+dut::set_link $d 0 up
+set ok [sc::up $d 10000]
+sc::check "the cable back: link 1 negotiated again ([expr {[clock milliseconds] - $t0}] ms)" {$ok} {[dut::member $d 0]}

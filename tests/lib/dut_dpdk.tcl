@@ -19,9 +19,11 @@
 #   mode, rate   active and slow only: mode 4 has no passive mode, and its
 #                own LACP_Timeout is long; testpmd can change neither
 #                (dut::start refuses the others, saying so)
-#   set_link     our veth end down: the member's carrier goes (the af_packet
-#                PMD does not report it: DPDK notices by expiring the partner)
-#   view         "show bonding lacp info" of each member
+#   set_link     our veth end down: the member's carrier goes. The af_packet
+#                PMD does not report it, so DPDK notices only by timing the
+#                partner out - after 90 s, its own Timeout being long
+#   view         "show bonding lacp info" of the bond; up is testpmd's
+#                "Link status" of the member (show port info)
 
 namespace eval ::dut::dpdk {
     variable prog /usr/bin/dpdk-testpmd
@@ -126,12 +128,22 @@ namespace eval ::dut::dpdk {
         ::dut::Set $d sent [expr {[::dut::Get $d sent] + [llength $args]}]
     }
 
-    # One testpmd command, after the ones before it; -> its output.
+    # One testpmd command, after the ones before it; -> its output. The
+    # kicks pause meanwhile, so that nothing else is written until the
+    # answer is in.
     proc Cmd {d command {ms 5000}} {
-        if {![Idle $d $ms]} {error "dpdk-testpmd is busy: [string range [::dut::Get $d log] end-1500 end]"}
-        Send $d $command
-        if {![Idle $d $ms]} {
-            error "dpdk-testpmd did not answer \"$command\": [string range [::dut::Get $d log] end-1500 end]"
+        after cancel [::dut::Get $d kick]
+        try {
+            if {![Idle $d $ms]} {error "dpdk-testpmd is busy: [string range [::dut::Get $d log] end-1500 end]"}
+            Send $d $command
+            if {![Idle $d $ms]} {
+                error "dpdk-testpmd did not answer \"$command\": [string range [::dut::Get $d log] end-1500 end]"
+            }
+        } finally {
+            if {[::dut::Get $d running] || [::dut::Get $d kick] ne {}} {
+                variable kick_ms
+                ::dut::Set $d kick [after $kick_ms [list ::dut::dpdk::Kick $d]]
+            }
         }
         set buf [::dut::Get $d buf]
         return [string range $buf 0 [expr {[string last "testpmd> " $buf] - 1}]]
@@ -217,8 +229,12 @@ namespace eval ::dut::dpdk {
     }
 
     proc view {d} {
-        set out [Cmd $d "show bonding lacp info [::dut::Get $d bond]"]
-        set info [ParseLacp $out]
+        # an answer cut short by output that came late is asked again
+        for {set try 0} {$try < 3} {incr try} {
+            set out [Cmd $d "show bonding lacp info [::dut::Get $d bond]"]
+            set info [ParseLacp $out]
+            if {[dict size $info] == [llength [::dut::Get $d members]]} break
+        }
         set ms {}
         set k 0
         foreach m [::dut::Get $d members] {
@@ -226,11 +242,13 @@ namespace eval ::dut::dpdk {
                 error "testpmd does not report member $k: $out"
             }
             set i [dict get $info $k]
-            set link [exec ip -n [::dut::Get $d dutns] -o link show d[expr {$k + 1}]]
+            # DPDK's own idea of the link (af_packet reports it up at start
+            # and does not follow the carrier)
+            set up [regexp {Link status: up} [Cmd $d "show port info $k"]]
             dict set ms $m [dict create actor [dict get $i actor] partner [dict get $i partner] \
                 selected [expr {[dict get $i selection] eq "SELECTED"
                                 && [string match *CD* [dict get $i actor state]]}] \
-                up [string match *LOWER_UP* $link] aggregator [dict get $i aggregator] \
+                up $up aggregator [dict get $i aggregator] \
                 selection [dict get $i selection]]
             incr k
         }

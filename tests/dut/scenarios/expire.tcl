@@ -1,11 +1,17 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Our port on link 1 stops sending (stop-tx; it keeps receiving). We are
-# fast, so the DUT must time us out 3 s after our last LACPDU
-# (Short_Timeout_Time, 802.1AX 6.4.4, 6.4.12), stop using the link, and say
-# Expired in its LACPDUs; the other link stays in use. When we talk again
-# the link comes back.
+# Our port on link 1 stops sending (stop-tx; it keeps receiving). A DUT
+# whose own Timeout is short (fast) must time us out 3 s after our last
+# LACPDU: current_while runs on the actor's own LACP_Timeout (802.1AX
+# 6.4.12, Short_Timeout_Time 6.4.4). It must then stop using the link and
+# say Expired in its LACPDUs; the other link stays in use. When we talk
+# again the link comes back. A DUT that can only run slow would take 90 s:
+# the scenario says so and does not wait.
 
-dut::start $d
+if {![dut::can $d -rate fast]} {
+    sc::note "the DUT's own Timeout is long (it cannot run fast): it would time us out after 90 s, not waited for"
+    return
+}
+dut::start $d -rate fast
 dut::ports $d
 set ::sc::last 0
 p1 on tx {apply {{p e} {set ::sc::last [dict get $e time]}}}

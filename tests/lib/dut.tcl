@@ -35,6 +35,7 @@
 #   dut::until COND MS               runs the event loop (our ports negotiate, the
 #                                    DUT is serviced) until COND holds; -> 0|1
 #   dut::cleanup                     closes every lab
+#   dut::json TEXT                   -> a JSON text as Tcl values (dicts, lists)
 #   dut::run BODY                    t::run with dut::cleanup on every exit path
 #
 # The view is a dict:
@@ -261,5 +262,82 @@ namespace eval ::dut {
     proc run {body} {
         t::require_root
         uplevel 1 [list t::run [list try $body finally ::dut::cleanup]]
+    }
+}
+
+namespace eval ::dut {
+    # JSON TEXT -> a Tcl value: objects become dicts, arrays lists, true
+    # and false 1 and 0, null the empty string. Enough for teamdctl's
+    # output; a malformed text is an error.
+    proc json {text} {
+        set pos 0
+        set v [JsonValue $text pos]
+        JsonSpace $text pos
+        if {$pos != [string length $text]} {error "json: trailing text at $pos"}
+        return $v
+    }
+
+    proc JsonSpace {text posVar} {
+        upvar 1 $posVar pos
+        regexp -start $pos -indices {\A\s*} $text m
+        # \A anchors at -start in Tcl's regexp
+        set pos [expr {[lindex $m 1] + 1}]
+    }
+
+    proc JsonValue {text posVar} {
+        upvar 1 $posVar pos
+        JsonSpace $text pos
+        set c [string index $text $pos]
+        switch -- $c {
+            "\{" {
+                incr pos
+                set d [dict create]
+                JsonSpace $text pos
+                if {[string index $text $pos] eq "\}"} {incr pos; return $d}
+                while 1 {
+                    JsonSpace $text pos
+                    set k [JsonValue $text pos]
+                    JsonSpace $text pos
+                    if {[string index $text $pos] ne ":"} {error "json: ':' expected at $pos"}
+                    incr pos
+                    dict set d $k [JsonValue $text pos]
+                    JsonSpace $text pos
+                    set c [string index $text $pos]
+                    incr pos
+                    if {$c eq "\}"} {return $d}
+                    if {$c ne ","} {error "json: ',' or '\}' expected at [expr {$pos - 1}]"}
+                }
+            }
+            "\[" {
+                incr pos
+                set l {}
+                JsonSpace $text pos
+                if {[string index $text $pos] eq "\]"} {incr pos; return $l}
+                while 1 {
+                    lappend l [JsonValue $text pos]
+                    JsonSpace $text pos
+                    set c [string index $text $pos]
+                    incr pos
+                    if {$c eq "\]"} {return $l}
+                    if {$c ne ","} {error "json: ',' or '\]' expected at [expr {$pos - 1}]"}
+                }
+            }
+            "\"" {
+                if {![regexp -start $pos -indices {\A"((?:[^"\\]|\\.)*)"} $text m s]} {
+                    error "json: unterminated string at $pos"
+                }
+                set pos [expr {[lindex $m 1] + 1}]
+                set raw [string range $text {*}$s]
+                return [subst -nocommands -novariables [string map {\\/ /} $raw]]
+            }
+            default {
+                if {[regexp -start $pos -indices {\A(?:true|false|null|-?[0-9][0-9.eE+-]*)} $text m]} {
+                    set tok [string range $text {*}$m]
+                    set pos [expr {[lindex $m 1] + 1}]
+                    return [string map {true 1 false 0 null {}} $tok]
+                }
+                error "json: unexpected \"$c\" at $pos"
+            }
+        }
     }
 }

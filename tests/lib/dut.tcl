@@ -29,6 +29,8 @@
 #                                    passes either way while it is down
 #   dut::view D                      -> the DUT's own view (see below)
 #   dut::member D INDEX ?KEY ...?    -> one member of the view, or a field of it
+#   dut::counters D                  -> {MEMBER {lacpdus_rx N lacpdus_tx N} ...}, the
+#                                       DUT's own counters; {} when it keeps none
 #   dut::stop D                      the DUT's LACP stopped; the lab stays
 #   dut::close D                     everything of D stopped and removed
 #   dut::info D                      -> {peer P version V mode M rate R links N}
@@ -193,6 +195,15 @@ namespace eval ::dut {
         }
         set v [::dut::[Get $d peer]::view $d]
         return [dict merge [dict create peer [Get $d peer] mode [Get $d mode] rate [Get $d rate]] $v]
+    }
+
+    # The DUT's own LACPDU counters: {MEMBER {lacpdus_rx N lacpdus_tx N} ...},
+    # or {} when the peer keeps none it can show (teamd, DPDK's testpmd).
+    proc counters {d} {
+        if {![Get $d running]} {
+            return -code error -errorcode {LACP DUT stopped} "dut::counters: the DUT of $d is not running"
+        }
+        return [::dut::[Get $d peer]::counters $d]
     }
 
     proc member {d index args} {

@@ -78,6 +78,16 @@ namespace eval ::dut::bonding {
         ::bond::cmd [::dut::Get $d guest] bond_delete
     }
 
+    proc counters {d} {
+        set st [::bond::stats [::dut::Get $d guest]]
+        set r {}
+        foreach m [::dut::Get $d members] {
+            dict set r $m [dict create lacpdus_rx [dict get $st $m lacpdu_rx] \
+                               lacpdus_tx [dict get $st $m lacpdu_tx]]
+        }
+        return $r
+    }
+
     proc view {d} {
         set g [::dut::Get $d guest]
         set active [::bond::bond $g active_agg]

@@ -50,6 +50,17 @@ namespace eval ::dut::ovs {
         exec ip -n [dict get $e netns] link set [dict get $e interface] $updown
     }
 
+    # OVS counts every slow-protocols frame it receives in rx_pdus.
+    proc counters {d} {
+        set st [::ovs::stats [::dut::Get $d h]]
+        set r {}
+        foreach m [::dut::Get $d members] {
+            dict set r $m [dict create lacpdus_rx [dict get $st $m rx_pdus] \
+                               lacpdus_tx [dict get $st $m tx_pdus]]
+        }
+        return $r
+    }
+
     proc Side {s} {
         dict create system [dict get $s sys_id] system_priority [dict get $s sys_priority] \
             key [dict get $s key] port [dict get $s port_id] \

@@ -20,6 +20,20 @@ set aggs [lmap m [dut::members $d] {expr {[dict exists $v members $m aggregator]
 sc::conforms "the DUT does not put the two links in one aggregator (aggregators $aggs, used $used)" \
     "802.1AX 6.4.14.1" {[lsort $used] eq {0 1} || [lindex $aggs 0] ne [lindex $aggs 1]} {dpdk} {$v}
 sc::conforms "the DUT, one LAG, uses one link only ($used)" "802.1AX 6.4.14.1, 6.4.15" {[lsort $used] eq {0 1}} {dpdk} {$v}
+if {[lsort $used] eq {0 1}} {
+    set u [lsearch $used 0]
+    set pu p[expr {$u + 1}]
+    set pg p[expr {2 - $u}]
+    set x [dict get $v members [lindex [dut::members $d] $u]]
+    sc::check "the DUT's LACPDUs keep the link it does not use out of Collecting and Distributing" {
+        ![sc::has [dict get $x actor state] C] && ![sc::has [dict get $x actor state] D]
+        && ![sc::has [dict get [$pu status] partner state] C]
+    } {$x // [$pu status]}
+    sc::check "our $pu waits, not collecting; $pg collects and distributes" {
+        [dict get [$pu status] mux] ne "COLLECTING_DISTRIBUTING"
+        && [dict get [$pg status] mux] eq "COLLECTING_DISTRIBUTING"
+    } {[$pu status] // [$pg status]}
+}
 sc::check "the DUT records the two keys" {
     [dut::member $d 0 partner key] == 1 && [dut::member $d 1 partner key] == 2
 }

@@ -18,7 +18,9 @@ foreach {dr ur} {fast slow slow fast} {
     dut::until 0 1200
     sc::record p1 tx
     sc::record p1 rx
+    set c0 [dut::counters $d]
     dut::until 0 3500
+    set c1 [dut::counters $d]
     set ourTx [llength $::sc::times(p1,tx)]
     set dutTx [llength $::sc::times(p1,rx)]
     set weFast [expr {$dr eq "fast"}]
@@ -40,6 +42,16 @@ foreach {dr ur} {fast slow slow fast} {
         sc::check "$what: the DUT's intervals are 1 s on average ([format %.0f $mean] ms: $iv)" {
             [llength $iv] >= 2 && $mean >= 900 && $mean <= 1150
             && [tcl::mathfunc::min {*}$iv] >= 600 && [tcl::mathfunc::max {*}$iv] <= 1400
+        }
+    }
+    if {$c0 ne {}} {
+        # read over the guest's command port or from ovs-appctl: one
+        # LACPDU of slack either way
+        set m [lindex [dut::members $d] 0]
+        set ctx [expr {[dict get $c1 $m lacpdus_tx] - [dict get $c0 $m lacpdus_tx]}]
+        set crx [expr {[dict get $c1 $m lacpdus_rx] - [dict get $c0 $m lacpdus_rx]}]
+        sc::check "$what: the DUT's counters agree: it sent $ctx (we received $dutTx), received $crx (we sent $ourTx)" {
+            abs($ctx - $dutTx) <= 1 && abs($crx - $ourTx) <= 1
         }
     }
     set s [p1 status]

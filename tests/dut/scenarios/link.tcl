@@ -6,9 +6,9 @@
 
 dut::start $d
 dut::ports $d
-sc::check "negotiated" {[sc::up $d 10000]}
 set ::sc::lastrx 0
 p1 on rx {apply {{p e} {if {[dict exists $e pdu actor]} {set ::sc::lastrx [dict get $e time]}}}}
+sc::check "negotiated" {[sc::up $d 10000]}
 set t0 [clock milliseconds]
 dut::set_link $d 0 down
 set ok [dut::until {![sc::dut_uses $d 0]} 5000 20]

@@ -76,12 +76,12 @@ namespace eval ::dut::dpdk {
         # stdbuf: testpmd prints with stdio, fully buffered on a pipe; its
         # prompt is written directly. Line buffering keeps them in order.
         set cmd [list ip netns exec [::dut::Get $d dutns] stdbuf -oL $prog -l 0,1 --no-huge -m 512 \
-                     --no-pci --no-shconf --no-telemetry --file-prefix=lacp[pid]$d \
+                     --no-pci --no-shconf --no-telemetry --file-prefix=[Prefix $d] \
                      {*}$vdev -- -i --total-num-mbufs=8192]
         set ch [::open |[concat $cmd [list 2>@1]] r+]
         fconfigure $ch -blocking 0 -buffering line -translation lf
         fileevent $ch readable [list ::dut::dpdk::Read $d $ch]
-        ::dut::Set $d chan $ch buf {} bond $n eof 0 log {} base 0 seen 0 sent 1
+        ::dut::Set $d chan $ch buf {} bond $n eof 0 log {} base 0 seen 0 sent 1 busy 0
         lappend ::t::pids {*}[pid $ch]
         # the first prompt answers the start
         if {![Idle $d 30000]} {
@@ -128,11 +128,10 @@ namespace eval ::dut::dpdk {
         ::dut::Set $d sent [expr {[::dut::Get $d sent] + [llength $args]}]
     }
 
-    # One testpmd command, after the ones before it; -> its output. The
-    # kicks pause meanwhile, so that nothing else is written until the
-    # answer is in.
+    # One testpmd command, after the ones before it; -> its output. A kick
+    # that falls due meanwhile waits for the answer (see Kick).
     proc Cmd {d command {ms 5000}} {
-        after cancel [::dut::Get $d kick]
+        ::dut::Set $d busy 1
         try {
             if {![Idle $d $ms]} {error "dpdk-testpmd is busy: [string range [::dut::Get $d log] end-1500 end]"}
             Send $d $command
@@ -140,25 +139,40 @@ namespace eval ::dut::dpdk {
                 error "dpdk-testpmd did not answer \"$command\": [string range [::dut::Get $d log] end-1500 end]"
             }
         } finally {
-            if {[::dut::Get $d running] || [::dut::Get $d kick] ne {}} {
-                variable kick_ms
-                ::dut::Set $d kick [after $kick_ms [list ::dut::dpdk::Kick $d]]
-            }
+            ::dut::Set $d busy 0
         }
         set buf [::dut::Get $d buf]
         return [string range $buf 0 [expr {[string last "testpmd> " $buf] - 1}]]
     }
 
-    # The transmit kick (see the header), rearmed every kick_ms while the
-    # DUT runs; skipped while testpmd has not answered what came before.
+    # Counts prompts afresh once testpmd has been quiet for 200 ms: a
+    # message it prints on its own (a port event) may come with a prompt of
+    # its own, and the count would run ahead of the commands.
+    proc Resync {d} {
+        set n -1
+        while {$n != [string length [::dut::Get $d log]]} {
+            set n [string length [::dut::Get $d log]]
+            ::dut::until 0 200
+        }
+        ::dut::Set $d buf {} base [::dut::Get $d sent] seen [::dut::Get $d sent]
+    }
+
+    # The transmit kick (see the header), every kick_ms while the DUT runs;
+    # while a command waits for its answer, it comes right after.
     proc Kick {d} {
         variable kick_ms
         if {![dict exists $::dut::labs $d] || [::dut::Get $d chan] eq {} || [::dut::Get $d eof]} return
-        if {[::dut::Get $d seen] >= [::dut::Get $d sent]} {
-            Send $d stop "start tx_first"
+        if {[::dut::Get $d busy] || [::dut::Get $d seen] < [::dut::Get $d sent]} {
+            ::dut::Set $d kick [after 10 [list ::dut::dpdk::Kick $d]]
+            return
         }
+        Send $d stop "start tx_first"
         ::dut::Set $d kick [after $kick_ms [list ::dut::dpdk::Kick $d]]
     }
+
+    # The EAL file prefix: its runtime directory (/var/run/dpdk/PREFIX) is
+    # removed when testpmd has gone.
+    proc Prefix {d} {return lacp[pid]$d}
 
     proc Kill {d} {
         after cancel [::dut::Get $d kick]
@@ -166,12 +180,12 @@ namespace eval ::dut::dpdk {
         if {$ch eq {}} return
         set pids [pid $ch]
         catch {puts $ch quit; flush $ch}
-        set deadline [expr {[clock milliseconds] + 3000}]
         ::dut::until {[::dut::Get $d eof]} 3000 10
         foreach p $pids {catch {exec kill -9 $p}}
         catch {fconfigure $ch -blocking 1}
         catch {::close $ch}
         ::dut::Set $d chan {} kick {}
+        file delete -force [file join /var/run/dpdk [Prefix $d]]
     }
 
     proc stop {d} {Kill $d}
@@ -232,11 +246,12 @@ namespace eval ::dut::dpdk {
     proc counters {d} {return {}}
 
     proc view {d} {
-        # an answer cut short by output that came late is asked again
+        # an answer cut short (the prompt count ran ahead) is asked again
         for {set try 0} {$try < 3} {incr try} {
             set out [Cmd $d "show bonding lacp info [::dut::Get $d bond]"]
             set info [ParseLacp $out]
             if {[dict size $info] == [llength [::dut::Get $d members]]} break
+            Resync $d
         }
         set ms {}
         set k 0

@@ -15,7 +15,8 @@
 #                                       -share D: bonding and teamd reuse the guest
 #                                       of lab D (one boot for both).
 #   dut::ours D                      -> {{netns NS interface IF} ...}, link order
-#   dut::ports D ?port create options?  our lacp ports p1..pN on our ends -> names
+#   dut::ports D ?-names {P ..}? ?port create options?
+#                                    our lacp ports (p1..pN) on our ends -> names
 #   dut::start D ?-mode active|passive? ?-rate fast|slow?
 #                                    the DUT's LACP (re)started from scratch with
 #                                    these settings: partners forgotten. Defaults:
@@ -51,6 +52,11 @@
 #
 # Failure to start a peer is an error that says why (package missing, no
 # guest): the tests treat it as a failure, never as a skip.
+#
+# Needs root for everything but its errors and dut::json. Only dut::run
+# uses the test library (tests/integration/lib/netns.tcl, ::t); a program
+# of its own sources this file, calls dut::open ... dut::close, and
+# dut::cleanup on its way out.
 
 namespace eval ::dut {
     variable dir [file dirname [file normalize [info script]]]
@@ -135,10 +141,16 @@ namespace eval ::dut {
     proc members {d} {return [Get $d members]}
 
     proc ports {d args} {
+        set want {}
+        if {[lindex $args 0] eq "-names"} {
+            set want [lindex $args 1]
+            set args [lrange $args 2 end]
+        }
         set names {}
         set k 0
         foreach e [ours $d] {
-            set p p[incr k]
+            incr k
+            set p [expr {$want ne {} ? [lindex $want $k-1] : "p$k"}]
             lacp::port create $p -interface [dict get $e interface] \
                 -netns [dict get $e netns] {*}$args
             lappend names $p

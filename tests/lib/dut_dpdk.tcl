@@ -26,7 +26,8 @@
 #                "Link status" of the member (show port info)
 
 namespace eval ::dut::dpdk {
-    variable prog /usr/bin/dpdk-testpmd
+    # LACP_DPDK_TESTPMD names another testpmd (a build of one's own)
+    variable prog [expr {[info exists ::env(LACP_DPDK_TESTPMD)] ? $::env(LACP_DPDK_TESTPMD) : "/usr/bin/dpdk-testpmd"}]
     variable kick_ms 250
 
     # mode 4 is always active with a long timeout of its own: testpmd has no
@@ -82,7 +83,8 @@ namespace eval ::dut::dpdk {
         fconfigure $ch -blocking 0 -buffering line -translation lf
         fileevent $ch readable [list ::dut::dpdk::Read $d $ch]
         ::dut::Set $d chan $ch buf {} bond $n eof 0 log {} base 0 seen 0 sent 1 busy 0
-        lappend ::t::pids {*}[pid $ch]
+        # the test library's cleanup kills it too, should this process fail
+        if {[namespace exists ::t]} {lappend ::t::pids {*}[pid $ch]}
         # the first prompt answers the start
         if {![Idle $d 30000]} {
             set out [::dut::Get $d log]

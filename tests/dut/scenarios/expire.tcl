@@ -23,9 +23,9 @@ set last $::sc::last
 set ok [dut::until {![sc::dut_uses $d 0]} 5000 20]
 set exp [expr {round([lacp::clock now] - $last)}]
 sc::check "the DUT stops using link 1" {$ok} {[dut::member $d 0]}
-# the guest's reports come every 100 ms, teamdctl's answers take longer,
-# DPDK looks at its timers every 100 ms and receives at our kicks
-sc::conforms "3 s after our last LACPDU ($exp ms)" "802.1AX 6.4.4" {$exp >= 2900 && $exp <= 3600}
+# the guest's reports come every 100 ms and teamdctl's answers take longer
+# under emulation: the DUT's view may lag its expiry by up to 0.5 s
+sc::conforms "3 s after our last LACPDU ($exp ms)" "802.1AX 6.4.4" {$exp >= 2900 && $exp <= 3700}
 set ok [p1 wait {partner has E} -timeout 1500]
 sc::conforms "its LACPDUs say Expired ([dict get [p1 status] partner state])" "802.1AX 6.4.12" {$ok}
 dut::until 0 500

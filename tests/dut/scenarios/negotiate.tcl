@@ -22,9 +22,15 @@ foreach {dm um} {active active active passive passive active} {
     sc::check "$what: the DUT uses every member" {[dut::until {[sc::dut_uses $d]} 4000 50]} {[dut::view $d]}
     # the DUT's reports lag its state (the guest reads /proc every 100 ms):
     # wait until they name our current state before comparing
-    set v [dut::view $d]
-    dut::until {[dict get [set v [dut::view $d]] members [lindex [dut::members $d] 0] partner state]
-                eq [dict get [p1 status] actor state]} 3000 50
+    proc ::sc::echoed {d ports vVar} {
+        upvar 1 $vVar v
+        set v [dut::view $d]
+        foreach p $ports m [dut::members $d] {
+            if {[dict get $v members $m partner state] ne [dict get [$p status] actor state]} {return 0}
+        }
+        return 1
+    }
+    dut::until {[sc::echoed $d $ports v]} 3000 50
     set k 0
     foreach p $ports m [dut::members $d] {
         incr k

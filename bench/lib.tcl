@@ -5,13 +5,15 @@
 # stopped by pid, the machine's description, and the RESULT lines the
 # measuring tools print (collected for bench/run-all's summary).
 
+source [file join [file dirname [file normalize [info script]]] .. tests lib lab.tcl]
+
 namespace eval ::bench {
+    # namespaces, veths, processes and their cleanup are the lab's
+    # (tests/lib/lab.tcl)
+    namespace import ::lab::netns ::lab::veths ::lab::spawn ::lab::alive ::lab::kill
     variable root [file normalize [file join [file dirname [info script]] ..]]
     variable build [expr {[info exists ::env(LACP_BUILD)]
                           ? [file normalize $::env(LACP_BUILD)] : [file join $root build]}]
-    variable tag "lbench[pid]"
-    variable namespaces {}
-    variable pids {}
     variable tmp [file join [expr {[info exists ::env(TMPDIR)] ? $::env(TMPDIR) : "/tmp"}] "lacp-bench-[pid]"]
     variable results {}
     variable needroot 1
@@ -49,79 +51,6 @@ namespace eval ::bench {
     # The lacpsh the benchmark runs (its notifier: see -notifier).
     proc lacpsh {} {
         return [bin lacpsh]
-    }
-
-    # Exits unless root: namespaces and packet sockets need it.
-    proc require_root {} {
-        if {[exec id -u] != 0} {
-            puts stderr "this benchmark needs root (network namespaces, packet sockets)"
-            exit 77
-        }
-    }
-
-    # A new namespace, loopback up, IPv6 off (so the kernel sends nothing
-    # of its own on the links made in it afterwards).
-    proc netns {short} {
-        variable namespaces
-        variable tag
-        set name "$tag-$short"
-        exec ip netns add $name
-        lappend namespaces $name
-        exec ip -n $name link set lo up
-        foreach c {all default} {
-            catch {exec ip netns exec $name sysctl -qw net.ipv6.conf.$c.disable_ipv6=1}
-        }
-        return $name
-    }
-
-    # N veth pairs NS1/P1<k> <-> NS2/P2<k>, k = FIRST..FIRST+N-1, all up,
-    # made with two `ip -batch` runs (a thousand pairs take seconds, not
-    # minutes). Returns the list of NS1-side names.
-    proc veths {ns1 p1 ns2 p2 n {first 1}} {
-        variable tmp
-        file mkdir $tmp
-        set add [file join $tmp veth-add]
-        set up1 [file join $tmp veth-up1]
-        set up2 [file join $tmp veth-up2]
-        set fa [open $add w]; set f1 [open $up1 w]; set f2 [open $up2 w]
-        set names {}
-        for {set k $first} {$k < $first + $n} {incr k} {
-            puts $fa "link add $p1$k type veth peer name $p2$k netns $ns2"
-            puts $f1 "link set $p1$k up"
-            puts $f2 "link set $p2$k up"
-            lappend names $p1$k
-        }
-        close $fa; close $f1; close $f2
-        exec ip -n $ns1 -batch $add
-        exec ip -n $ns1 -batch $up1
-        exec ip -n $ns2 -batch $up2
-        return $names
-    }
-
-    # Starts ARGS in the background with stdout and stderr to FILE; returns
-    # the pid (with `ip netns exec`, that of the program itself: it execs).
-    proc spawn {file args} {
-        variable pids
-        set pid [exec {*}$args >& $file &]
-        lappend pids $pid
-        return $pid
-    }
-
-    proc alive {pid} {
-        if {[catch {open /proc/$pid/stat} f]} {return 0}
-        set s [read $f]
-        close $f
-        return [expr {[lindex [regsub {^.*\) } $s {}] 0] ni {Z X}}]
-    }
-
-    # SIGTERM, then SIGKILL after 3 s.
-    proc kill {pid} {
-        variable pids
-        catch {exec kill $pid}
-        for {set i 0} {$i < 150 && [alive $pid]} {incr i} {after 20}
-        if {[alive $pid]} {catch {exec kill -9 $pid}}
-        set pids [lsearch -all -inline -not -exact $pids $pid]
-        catch {exec true} ;# reaps finished background children
     }
 
     # Waits until FILE has a line matching the regexp RE (returns the
@@ -212,18 +141,8 @@ namespace eval ::bench {
     }
 
     proc cleanup {} {
-        variable namespaces
-        variable pids
         variable tmp
-        foreach pid $pids {catch {exec kill $pid}}
-        foreach pid $pids {
-            for {set i 0} {$i < 150 && [alive $pid]} {incr i} {after 20}
-            catch {exec kill -9 $pid}
-        }
-        set pids {}
-        # Deleting a namespace deletes its veths (and their peers).
-        foreach ns $namespaces {catch {exec ip netns del $ns}}
-        set namespaces {}
+        lab::cleanup
         file delete -force $tmp
     }
 
@@ -250,7 +169,9 @@ namespace eval ::bench {
     proc run {title body} {
         variable tmp
         variable needroot
-        if {$needroot} require_root
+        if {$needroot} {
+            lab::require_root "this benchmark needs root (network namespaces, packet sockets)"
+        }
         file mkdir $tmp
         puts "== $title"
         puts [machine]

@@ -118,7 +118,6 @@ bench::run "reaction time: trigger on the wire -> answer on the wire ($n trigger
         if {[set why [ovs::unavailable]] ne {}} {
             puts "  ovs_stale: skipped: $why"
         } else {
-            set ovs::tag $bench::tag
             try {
                 set lab [ovs::lab -links 2 -lacp active -time fast]
                 bench::measure ip netns exec [dict get $lab tester] $pktstamp react \

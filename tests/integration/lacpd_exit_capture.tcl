@@ -19,7 +19,7 @@ t::run {
     file delete $pcap
 
     set tpid [exec ip netns exec $peer tshark -i pe0 -f "ether proto 0x8809" -w $pcap >& $tlog &]
-    lappend t::pids $tpid
+    lappend ::lab::pids $tpid
     t::check "tshark captures on the peer's side" {[t::until {[string match "*Capturing on*" [ld::read_file $tlog]]} 20000]} {[ld::read_file $tlog]}
     set ppid [ld::start $peer $plog -i pe0]
 

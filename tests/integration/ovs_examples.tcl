@@ -34,7 +34,7 @@ proc example {name args} {
                  -netns [dict get $lab tester] {*}[dict get $o -args] {*}[dict get $lab ours]]
     set t0 [clock milliseconds]
     set f [open |[concat $cmd [list 2>@1]] r]
-    lappend t::pids {*}[pid $f]
+    lappend ::lab::pids {*}[pid $f]
     fconfigure $f -blocking 0
     set ::exout($name) {}
     set ::exeof($name) 0

@@ -117,7 +117,7 @@ ovs::run {
     set err [file join $t::tmp measure-[pid].dumpcap]
     file delete $pcap
     set pid [exec ip netns exec $ns dumpcap -q -i t1 -f "ether proto 0x8809" -w $pcap 2> $err &]
-    lappend t::pids $pid
+    lappend ::lab::pids $pid
     # The capture is live once a frame we send shows up in its file: a
     # Marker PDU, sent again until one does, from a port that runs no LACP.
     lacp::port create probe -interface t1 -netns $ns -system 02:00:00:00:00:99 -lacp-enabled 0

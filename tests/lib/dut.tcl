@@ -58,15 +58,18 @@
 # of its own sources this file, calls dut::open ... dut::close, and
 # dut::cleanup on its way out.
 
+source [file join [file dirname [file normalize [info script]]] lab.tcl]
+
 namespace eval ::dut {
+    # namespaces, veths and waiting are the lab's (lab.tcl beside this file)
+    namespace import ::lab::netns ::lab::veth ::lab::until
+    lab::on_cleanup ::dut::CloseAll
     variable dir [file dirname [file normalize [info script]]]
     variable serial 0
     variable labs {}            ;# D -> dict: peer links ours members mode rate ...
     variable loaded {}
     variable peers {ovs bonding teamd dpdk}
     variable tmp [file normalize [expr {[info exists ::env(LACP_TEST_TMP)] ? $::env(LACP_TEST_TMP) : "/tmp"}]]
-    variable tag [expr {[info exists ::env(LACP_NS_TAG)] ? $::env(LACP_NS_TAG) : "ld[pid]"}]
-    variable namespaces {}
 
     proc peers {} {variable peers; return $peers}
 
@@ -237,54 +240,23 @@ namespace eval ::dut {
         dict unset labs $d
     }
 
-    # Runs the event loop until COND (an expression in the caller) holds or
-    # MS milliseconds have passed; the peers that need servicing (the
-    # guest's console, testpmd's transmit kicks) are serviced meanwhile.
-    proc until {cond ms {step 20}} {
-        set deadline [expr {[clock milliseconds] + $ms}]
-        while {![uplevel 1 [list expr $cond]]} {
-            if {[clock milliseconds] >= $deadline} {return 0}
-            after $step {set ::dut::tick 1}
-            vwait ::dut::tick
-        }
-        return 1
-    }
-
-    # A new network namespace named after this process.
-    proc netns {short} {
-        variable namespaces
-        variable tag
-        set name "$tag-$short"
-        exec ip netns add $name
-        lappend namespaces $name
-        exec ip -n $name link set lo up
-        return $name
-    }
-
-    proc veth {ns1 if1 ns2 if2} {
-        exec ip link add $if1 netns $ns1 type veth peer name $if2 netns $ns2
-        foreach {ns if} [list $ns1 $if1 $ns2 $if2] {
-            catch {exec ip netns exec $ns sysctl -qw net.ipv6.conf.$if.disable_ipv6=1}
-            exec ip -n $ns link set $if up
-        }
-    }
-
+    # Every lab and our ports, then the lab's own cleanup (which t::run
+    # also runs, and which runs this first).
     proc cleanup {} {
-        variable labs
-        variable namespaces
-        foreach p [lacp::port names] {catch {$p destroy}}
-        # labs sharing a guest go before the lab that owns it
-        foreach d [lreverse [dict keys $labs]] {catch {close $d}}
-        foreach ns $namespaces {catch {exec ip netns del $ns}}
-        set namespaces {}
-        foreach lib {ovs bond} {
-            if {[namespace exists ::$lib]} {catch {::${lib}::cleanup}}
-        }
+        CloseAll
+        lab::cleanup
     }
 
     proc run {body} {
         t::require_root
-        uplevel 1 [list t::run [list try $body finally ::dut::cleanup]]
+        uplevel 1 [list t::run $body]
+    }
+
+    proc CloseAll {} {
+        variable labs
+        foreach p [lacp::port names] {catch {$p destroy}}
+        # labs sharing a guest go before the lab that owns it
+        foreach d [lreverse [dict keys $labs]] {catch {close $d}}
     }
 }
 

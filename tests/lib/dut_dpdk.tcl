@@ -84,7 +84,7 @@ namespace eval ::dut::dpdk {
         fileevent $ch readable [list ::dut::dpdk::Read $d $ch]
         ::dut::Set $d chan $ch buf {} bond $n eof 0 log {} base 0 seen 0 sent 1 busy 0
         # the test library's cleanup kills it too, should this process fail
-        if {[namespace exists ::t]} {lappend ::t::pids {*}[pid $ch]}
+        if {[namespace exists ::lab]} {lappend ::lab::pids {*}[pid $ch]}
         # the first prompt answers the start
         if {![Idle $d 30000]} {
             set out [::dut::Get $d log]

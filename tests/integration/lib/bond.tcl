@@ -25,15 +25,21 @@
 # Everything started here (namespaces, taps, qemu by its pid, the socat
 # processes of the command and monitor channels) is removed by
 # bond::cleanup, which runs on every exit path of bond::run. Needs root;
-# does not depend on netns.tcl, so scripts outside the test suite can
-# source it.
+# depends only on the lab (tests/lib/lab.tcl), so scripts outside the test
+# suite can source it.
+
+source [file join [file dirname [file dirname [file dirname [file normalize [info script]]]]] lib lab.tcl]
 
 namespace eval ::bond {
+    # namespaces and waiting are the lab's (tests/lib/lab.tcl); the lab
+    # polls the guests' consoles at each turn of its until
+    namespace import ::lab::netns ::lab::until
+    lab::service ::bond::PollAll
+    lab::on_cleanup ::bond::cleanup
     variable serial 0
     variable guests {}          ;# handle -> dict (see start)
-    variable namespaces {}
+    variable namespaces {}      ;# namespaces of the labs made by bond::lab
     variable labs 0
-    variable tag [expr {[info exists ::env(LACP_NS_TAG)] ? $::env(LACP_NS_TAG) : "lb[pid]"}]
     variable tmp [file normalize [expr {[info exists ::env(LACP_TEST_TMP)] ? $::env(LACP_TEST_TMP) : "/tmp"}]]
     variable harness [file normalize [file join [file dirname [info script]] .. .. bonding]]
     if {[info exists ::env(LACP_SRC)]} {
@@ -51,18 +57,6 @@ namespace eval ::bond {
     variable monbuf             ;# what the monitor sent
     # bit values of the 802.3ad port state (the guest reports numbers)
     variable bits {A 1 T 2 G 4 S 8 C 16 D 32 F 64 E 128}
-
-    # ---- namespaces
-
-    proc netns {short} {
-        variable namespaces
-        variable tag
-        set name "$tag-$short"
-        exec ip netns add $name
-        lappend namespaces $name
-        exec ip -n $name link set lo up
-        return $name
-    }
 
     # ---- the guest
 
@@ -112,7 +106,7 @@ namespace eval ::bond {
         dict set guests $g pid $pid
         # the console file appears once qemu runs
         set log [dict get $guests $g log]
-        if {![Until {[file exists $log]} 5000]} {error "no serial log from qemu: $out"}
+        if {![lab::poll {[file exists $log]} 5000]} {error "no serial log from qemu: $out"}
         dict set guests $g logchan [open $log r]
         fconfigure [dict get $guests $g logchan] -blocking 0 -translation auto
         set ok [until {[dict size [Ready $g]] > 0 || ![alive $g]} [dict get $o -timeout] 20]
@@ -306,28 +300,11 @@ namespace eval ::bond {
 
     # ---- waiting
 
-    # Runs the event loop (our ports keep negotiating) until COND, an
-    # expression in the caller, holds or MS have passed, checking every
-    # STEP ms; returns whether it held.
-    proc until {cond ms {step 20}} {
+    # Reads what every guest printed (the lab runs it at each turn of
+    # lab::until, so the reports are fresh when a condition is checked).
+    proc PollAll {} {
         variable guests
-        set deadline [expr {[clock milliseconds] + $ms}]
-        while {[foreach g [dict keys $guests] {Poll $g}] eq {} && ![uplevel 1 [list expr $cond]]} {
-            if {[clock milliseconds] >= $deadline} {return 0}
-            after $step {set ::bond::tick 1}
-            vwait ::bond::tick
-        }
-        return 1
-    }
-
-    # Like until, without the event loop (before any port exists).
-    proc Until {cond ms} {
-        set deadline [expr {[clock milliseconds] + $ms}]
-        while {![uplevel 1 [list expr $cond]]} {
-            if {[clock milliseconds] >= $deadline} {return 0}
-            after 10
-        }
-        return 1
+        foreach g [dict keys $guests] {Poll $g}
     }
 
     # ---- the command port
@@ -486,7 +463,7 @@ namespace eval ::bond {
         set pid [dict get $i pid]
         if {[Alive $pid]} {
             catch {exec kill -9 $pid}
-            Until {![Alive $pid]} 2000
+            lab::poll {![Alive $pid]} 2000
         }
         if {![info exists ::env(LACP_KEEP)]} {file delete -force [dict get $i dir]}
         dict unset guests $g
@@ -504,6 +481,8 @@ namespace eval ::bond {
         variable labs
         incr labs
         set ns [netns bt$labs]
+        variable namespaces
+        lappend namespaces $ns
         set g [start $ns {*}$args]
         return [dict create ns $ns taps [dict get $::bond::guests $g taps] \
                     slaves [slaves $g] guest $g]
@@ -514,7 +493,7 @@ namespace eval ::bond {
         variable guests
         variable namespaces
         foreach g [dict keys $guests] {catch {stop $g}}
-        foreach ns $namespaces {catch {exec ip netns del $ns}}
+        foreach ns $namespaces {lab::netns_del $ns}
         set namespaces {}
     }
 
@@ -523,6 +502,6 @@ namespace eval ::bond {
     # anything else missing is a failure.
     proc run {body} {
         t::require_root
-        uplevel 1 [list t::run [list try $body finally ::bond::cleanup]]
+        uplevel 1 [list t::run $body]
     }
 }

@@ -11,15 +11,18 @@
 # and removed by ovs::cleanup, which also runs on every exit path of
 # ovs::run (the tests' wrapper around t::run).
 #
-# Needs root. Does not depend on netns.tcl, so scripts outside the test
-# suite (examples/demo.tcl) can source it.
+# Needs root. Depends only on the lab (tests/lib/lab.tcl), so scripts
+# outside the test suite (examples/demo.tcl) can source it.
+
+source [file join [file dirname [file dirname [file dirname [file normalize [info script]]]]] lib lab.tcl]
 
 namespace eval ::ovs {
+    namespace import ::lab::netns ::lab::veth ::lab::until
+    lab::on_cleanup ::ovs::cleanup
     variable serial 0
     variable instances {}       ;# handle -> dict (see start)
-    variable namespaces {}      ;# namespaces created by ovs::netns
+    variable namespaces {}      ;# namespaces of the labs made by ovs::lab
     variable labs 0
-    variable tag [expr {[info exists ::env(LACP_NS_TAG)] ? $::env(LACP_NS_TAG) : "lo[pid]"}]
     variable tmp [expr {[info exists ::env(LACP_TEST_TMP)] ? $::env(LACP_TEST_TMP) : "/tmp"}]
     variable schema /usr/share/openvswitch/vswitch.ovsschema
     # lacp/show spells the state bits out; our state strings use letters.
@@ -44,29 +47,6 @@ namespace eval ::ovs {
         set p [auto_execok $prog]
         if {$p ne {}} {return [lindex $p 0]}
         return /usr/sbin/$prog
-    }
-
-    # ---- namespaces and links
-
-    # A new namespace named after this process; returns its name.
-    proc netns {short} {
-        variable namespaces
-        variable tag
-        set name "$tag-$short"
-        exec ip netns add $name
-        lappend namespaces $name
-        exec ip -n $name link set lo up
-        return $name
-    }
-
-    # A veth pair NS1/IF1 <-> NS2/IF2, both ends up, IPv6 off so that the
-    # kernel sends nothing of its own on them.
-    proc veth {ns1 if1 ns2 if2} {
-        exec ip link add $if1 netns $ns1 type veth peer name $if2 netns $ns2
-        foreach {ns if} [list $ns1 $if1 $ns2 $if2] {
-            catch {exec ip netns exec $ns sysctl -qw net.ipv6.conf.$if.disable_ipv6=1}
-            exec ip -n $ns link set $if up
-        }
     }
 
     # ---- the switch
@@ -106,7 +86,7 @@ namespace eval ::ovs {
                        --unixctl=[file join $dir ovsdb-server.ctl] \
                        --log-file=[file join $dir ovsdb-server.log]]
         dict set instances $h dbpid $dbpid
-        if {![Until {[file exists [file join $dir db.sock]] || ![Alive $dbpid]} 5000]
+        if {![lab::poll {[file exists [file join $dir db.sock]] || ![Alive $dbpid]} 5000]
             || ![Alive $dbpid]} {
             error "ovsdb-server did not start: [Tail [file join $dir ovsdb-server.out]]"
         }
@@ -137,7 +117,7 @@ namespace eval ::ovs {
                      --unixctl=[dict get $i ctl] \
                      --log-file=[file join $dir ovs-vswitchd.log]]
         dict set instances $h vspid $pid
-        if {![Until {([file exists [dict get $i ctl]]
+        if {![lab::poll {([file exists [dict get $i ctl]]
                       && ![catch {exec [Prog ovs-appctl] -t [dict get $i ctl] version}])
                      || ![Alive $pid]} 10000] || ![Alive $pid]} {
             error "ovs-vswitchd did not start: [log $h]"
@@ -304,7 +284,7 @@ namespace eval ::ovs {
         variable instances
         StartSwitch $h
         set bond [dict get $instances $h bond]
-        if {![Until {![catch {appctl $h lacp/show $bond}]} 5000]} {
+        if {![lab::poll {![catch {appctl $h lacp/show $bond}]} 5000]} {
             error "ovs-vswitchd did not set up $bond again: [log $h]"
         }
     }
@@ -337,34 +317,12 @@ namespace eval ::ovs {
     proc Kill {pid} {
         if {$pid == 0} return
         catch {exec kill $pid}
-        if {![Until {![Alive $pid]} 3000]} {
+        if {![lab::poll {![Alive $pid]} 3000]} {
             catch {exec kill -9 $pid}
-            Until {![Alive $pid]} 1000
+            lab::poll {![Alive $pid]} 1000
         }
         # collect it (Tcl reaps background children on its next exec)
         catch {exec true}
-    }
-
-    # Runs the event loop until COND (an expression in the caller) holds
-    # or MS milliseconds have passed, checking every STEP ms; returns
-    # whether it held. Ports keep running meanwhile.
-    proc until {cond ms {step 20}} {
-        set deadline [expr {[clock milliseconds] + $ms}]
-        while {![uplevel 1 [list expr $cond]]} {
-            if {[clock milliseconds] >= $deadline} {return 0}
-            after $step {set ::ovs::tick 1}
-            vwait ::ovs::tick
-        }
-        return 1
-    }
-
-    proc Until {cond ms} {
-        set deadline [expr {[clock milliseconds] + $ms}]
-        while {![uplevel 1 [list expr $cond]]} {
-            if {[clock milliseconds] >= $deadline} {return 0}
-            after 10
-        }
-        return 1
     }
 
     # ---- the lab
@@ -380,9 +338,11 @@ namespace eval ::ovs {
             dict unset args -links
         }
         variable labs
+        variable namespaces
         incr labs
         set tester [netns t$labs]
         set dut [netns dut$labs]
+        lappend namespaces $tester $dut
         set ours {}
         set theirs {}
         for {set k 1} {$k <= $n} {incr k} {
@@ -399,7 +359,7 @@ namespace eval ::ovs {
         variable instances
         variable namespaces
         foreach h [dict keys $instances] {catch {stop $h}}
-        foreach ns $namespaces {catch {exec ip netns del $ns}}
+        foreach ns $namespaces {lab::netns_del $ns}
         set namespaces {}
     }
 
@@ -412,6 +372,6 @@ namespace eval ::ovs {
             puts "SKIP: $why"
             exit 77
         }
-        uplevel 1 [list t::run [list try $body finally ::ovs::cleanup]]
+        uplevel 1 [list t::run $body]
     }
 }

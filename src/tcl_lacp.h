@@ -149,6 +149,19 @@ int lacp_tcl_rules_cmd(struct tcl_port *tp, Tcl_Interp *interp, int objc, Tcl_Ob
 void lacp_tcl_rules_event(struct tcl_port *tp, const struct lacp_event *ev);
 void lacp_tcl_rules_free(struct tcl_port *tp);
 
+/* Event hooks (tcl_hook.c, lacp::hook): the executable called as
+ * `COMMAND EVENT PORT key=value ...` on the events that matter to an
+ * operator. The port layer reports its events, carrier changes and rule
+ * firings; other event sources (the DUT's rate violations) call
+ * lacp_tcl_hook_emit() with their own EVENT and words. */
+int lacp_tcl_hook_register(Tcl_Interp *interp, struct lacp_tcl_state *st);
+bool lacp_tcl_hook_on(Tcl_Interp *interp);
+void lacp_tcl_hook_emit(Tcl_Interp *interp, const char *event, const char *port,
+			const char *const *kv, int n_kv);
+void lacp_tcl_hook_port_event(struct tcl_port *tp, const struct lacp_event *ev);
+void lacp_tcl_hook_link(struct tcl_port *tp, bool up);
+void lacp_tcl_hook_rule(struct tcl_port *tp, int id, unsigned long fired, const char *text);
+
 /* Number of ports and wires alive (the clock mode changes only at 0). */
 unsigned lacp_tcl_port_count(const struct lacp_tcl_state *st);
 unsigned lacp_tcl_wire_count(const struct lacp_tcl_state *st);

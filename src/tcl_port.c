@@ -390,6 +390,8 @@ void lacp_tcl_port_carrier(struct tcl_port *tp, bool up, lacp_time_t now)
 {
 	if (tp->deleted)
 		return;
+	if (tp->carrier != up)
+		lacp_tcl_hook_link(tp, up);
 	tp->carrier = up;
 	update_enabled(tp, now);
 }
@@ -574,6 +576,7 @@ static void port_event(void *ctx, struct lacp_port *p, const struct lacp_event *
 				     tp->twire ? lacp_tcl_wire_peer(tp->twire, tp->wire_end) : NULL,
 				     ev);
 	lacp_tcl_log_port_event(tp, ev);
+	lacp_tcl_hook_port_event(tp, ev);
 	if (!tp->deleted)
 		check_waiters(tp);
 	if (tp->rules != NULL && !tp->deleted)

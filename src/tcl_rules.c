@@ -567,6 +567,7 @@ static void fire(struct tcl_rules *rs, struct rule *r, bool received)
 	else
 		lacp_tcl_log(interp, LACP_LOG_INFO, "%s rule %d fired (%lu): %s",
 			     lacp_tcl_log_port_label(tp), r->id, r->fired, Tcl_GetString(r->text));
+	lacp_tcl_hook_rule(tp, r->id, r->fired, Tcl_GetString(r->text));
 	if (r->bypass)
 		bypass_on(rs, now);
 	/* All the actions' changes leave together, in one LACPDU. */

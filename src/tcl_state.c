@@ -220,7 +220,8 @@ int lacp_tcl_register(Tcl_Interp *interp, struct lacp_tcl_state *st)
 	if (lacp_tcl_pdu_register(interp, st) != TCL_OK ||
 	    lacp_tcl_sim_register(interp, st) != TCL_OK ||
 	    lacp_tcl_port_register(interp, st) != TCL_OK ||
-	    lacp_tcl_trace_register(interp, st) != TCL_OK)
+	    lacp_tcl_trace_register(interp, st) != TCL_OK ||
+	    lacp_tcl_hook_register(interp, st) != TCL_OK)
 		return TCL_ERROR;
 	return TCL_OK;
 }

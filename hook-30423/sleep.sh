@@ -1,0 +1,2 @@
+#!/bin/sh
+echo $$ >> /work/wt20/hook-30423/pids; exec sleep 10

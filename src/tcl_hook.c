@@ -67,6 +67,7 @@ struct hook_state {
 	Tcl_WideInt started, dropped, failed, exited_ok, exited_error;
 	bool spawn_warned;       /* the spawn error was logged; cleared on success */
 	bool drop_warned;        /* the first drop of a burst was logged */
+	Tcl_TimerToken poll;     /* reaping children that have no pidfd */
 };
 
 static struct hook_state *hook_state(Tcl_Interp *interp)
@@ -97,22 +98,22 @@ static void child_unlink(struct child *c)
 		hs->drop_warned = false;
 }
 
-/* The pidfd of a hook became readable: it ended. */
-static void child_done(ClientData cd, int mask)
+/* Reaps hook C if it ended: logs its status and frees it; false if it runs. */
+static bool child_reap(struct child *c)
 {
-	struct child *c = cd;
 	struct hook_state *hs = c->hs;
 	int status = 0;
 	pid_t r;
 
-	(void)mask;
 	do
 		r = waitpid(c->pid, &status, WNOHANG);
 	while (r < 0 && errno == EINTR);
 	if (r == 0)
-		return; /* not yet (cannot happen with a pidfd, but harmless) */
-	Tcl_DeleteFileHandler(c->pidfd);
-	close(c->pidfd);
+		return false;
+	if (c->pidfd >= 0) {
+		Tcl_DeleteFileHandler(c->pidfd);
+		close(c->pidfd);
+	}
 	child_unlink(c);
 	if (r < 0) {
 		lacp_tcl_log(hs->interp, LACP_LOG_DEBUG, "hook %s: ended, status unknown (%s)",
@@ -131,6 +132,35 @@ static void child_done(ClientData cd, int mask)
 				     c->label, WTERMSIG(status), ms_since(&c->started));
 	}
 	ckfree(c);
+	return true;
+}
+
+/* The pidfd of a hook became readable: it ended. */
+static void child_done(ClientData cd, int mask)
+{
+	(void)mask;
+	(void)child_reap(cd);
+}
+
+/*
+ * Without pidfds (a kernel before 5.3, or valgrind, which does not know
+ * pidfd_open), children are looked at every 50 ms while any runs: still
+ * never a blocking wait.
+ */
+static void poll_children(ClientData cd)
+{
+	struct hook_state *hs = cd;
+	struct child *c, *next;
+	bool left = false;
+
+	hs->poll = NULL;
+	for (c = hs->running; c != NULL; c = next) {
+		next = c->next;
+		if (c->pidfd < 0 && !child_reap(c))
+			left = true;
+	}
+	if (left)
+		hs->poll = Tcl_CreateTimerHandler(50, poll_children, hs);
 }
 
 /* Starts the hook with ARGV (ARGV[0] = the command); never waits. */
@@ -192,17 +222,8 @@ static void spawn_hook(struct hook_state *hs, char **argv)
 	hs->spawn_warned = false;
 	hs->started++;
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (pidfd < 0) {
-		/* no pidfd (a kernel before 5.3): Tcl reaps it, unlogged */
-		lacp_tcl_log(hs->interp, LACP_LOG_DEBUG, "hook %s: pidfd_open: %s", c->label,
-			     strerror(errno));
-		Tcl_Pid tpid = (Tcl_Pid)(intptr_t)pid;
-
-		Tcl_DetachPids(1, &tpid);
-		ckfree(c);
-		return;
-	}
-	fcntl(pidfd, F_SETFD, FD_CLOEXEC);
+	if (pidfd >= 0)
+		fcntl(pidfd, F_SETFD, FD_CLOEXEC);
 	c->pid = pid;
 	c->pidfd = pidfd;
 	c->next = hs->running;
@@ -210,7 +231,10 @@ static void spawn_hook(struct hook_state *hs, char **argv)
 		hs->running->prev = c;
 	hs->running = c;
 	hs->n_running++;
-	Tcl_CreateFileHandler(pidfd, TCL_READABLE, child_done, c);
+	if (pidfd >= 0)
+		Tcl_CreateFileHandler(pidfd, TCL_READABLE, child_done, c);
+	else if (hs->poll == NULL)
+		hs->poll = Tcl_CreateTimerHandler(50, poll_children, hs);
 }
 
 void lacp_tcl_hook_emit(Tcl_Interp *interp, const char *event, const char *port,
@@ -514,10 +538,14 @@ static void hook_delete(ClientData cd, Tcl_Interp *interp)
 	struct child *c, *next;
 
 	(void)interp;
+	if (hs->poll != NULL)
+		Tcl_DeleteTimerHandler(hs->poll);
 	for (c = hs->running; c != NULL; c = next) {
 		next = c->next;
-		Tcl_DeleteFileHandler(c->pidfd);
-		close(c->pidfd);
+		if (c->pidfd >= 0) {
+			Tcl_DeleteFileHandler(c->pidfd);
+			close(c->pidfd);
+		}
 		Tcl_Pid tpid = (Tcl_Pid)(intptr_t)c->pid;
 
 		Tcl_DetachPids(1, &tpid);

@@ -3,13 +3,20 @@
  * lacp::hook: an executable called on the port events an operator cares
  * about, as `COMMAND EVENT PORT key=value ...` (lacpctld -H, lacpsh -H).
  *
- * A hook never holds up the event loop: it is started with posix_spawn
- * (which reports an exec failure such as a missing file as its return
- * value, so nothing waits for the child), and its end is watched through a
- * pidfd, a file handler like any other, whose readable event reaps it and
- * logs its exit status. At most -max hooks run at once; an event arriving
- * while that many run is counted as dropped, never queued, so a hook that
- * hangs costs at most -max processes and a count.
+ * A hook never holds up the event loop. Starting a process costs its
+ * parent the time the child takes to reach exec (posix_spawn's vfork):
+ * 1 to 4 ms on a loaded virtual machine, with a p99 of tens of ms. So the
+ * starts are left to a helper process, forked once when a hook command is
+ * set: the event loop sends it one datagram per hook (a SOCK_SEQPACKET
+ * socketpair, never blocking: a full socket counts as a drop), and the
+ * helper starts the hook with posix_spawn (which reports an exec failure,
+ * such as a missing file, as its return value), reaps it (signalfd) and
+ * sends back "started", "failed" or "exited" with the wait status, which
+ * a file handler here logs. Without the helper (it could not be forked,
+ * or died) hooks are started directly and reaped through a pidfd, or a
+ * timer where pidfd_open is missing (valgrind). At most -max hooks run at
+ * once; an event arriving while that many run is counted as dropped, never
+ * queued, so a hook that hangs costs at most -max processes and a count.
  *
  * Events (EVENT PORT, then key=value words):
  *   negotiated   the Mux machine reached COLLECTING_DISTRIBUTING (or
@@ -31,6 +38,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -42,14 +52,25 @@
 #define HOOK_ASSOC_KEY "lacp-hook"
 #define HOOK_DEFAULT_MAX 8
 #define HOOK_MAX_ARGS 24
+#define HOOK_MAX_PACKET 32768   /* a request: id, then the words, NUL-separated */
+#define HOOK_MAX_RUNNING 4096   /* the largest -max */
+
+/* What the helper tells about a request. */
+enum { HELPER_STARTED = 1, HELPER_FAILED, HELPER_EXITED };
+struct helper_msg {
+	uint32_t id;
+	int32_t kind;
+	int32_t value;           /* STARTED: pid; FAILED: errno; EXITED: wait status */
+};
 
 extern char **environ;
 
 struct hook_state;
 
-/* One hook process still running. */
+/* One hook process still running (or being started by the helper). */
 struct child {
 	struct hook_state *hs;
+	uint32_t id;             /* the helper's request id, 0 when started here */
 	pid_t pid;
 	int pidfd;
 	char label[96];          /* "EVENT PORT" for the log */
@@ -68,6 +89,11 @@ struct hook_state {
 	bool spawn_warned;       /* the spawn error was logged; cleared on success */
 	bool drop_warned;        /* the first drop of a burst was logged */
 	Tcl_TimerToken poll;     /* reaping children that have no pidfd */
+	int helper_sock;         /* to the helper, -1: none */
+	pid_t helper_pid;
+	uint32_t next_id;
+	bool helper_warned;      /* its failure was logged */
+	bool no_helper;          /* LACP_HOOK_HELPER=0: start hooks here (for comparison) */
 };
 
 static struct hook_state *hook_state(Tcl_Interp *interp)
@@ -98,26 +124,18 @@ static void child_unlink(struct child *c)
 		hs->drop_warned = false;
 }
 
-/* Reaps hook C if it ended: logs its status and frees it; false if it runs. */
-static bool child_reap(struct child *c)
+/* Hook C ended with wait STATUS (KNOWN false: unknown): logs it, frees C. */
+static void child_ended(struct child *c, bool known, int status)
 {
 	struct hook_state *hs = c->hs;
-	int status = 0;
-	pid_t r;
 
-	do
-		r = waitpid(c->pid, &status, WNOHANG);
-	while (r < 0 && errno == EINTR);
-	if (r == 0)
-		return false;
 	if (c->pidfd >= 0) {
 		Tcl_DeleteFileHandler(c->pidfd);
 		close(c->pidfd);
 	}
 	child_unlink(c);
-	if (r < 0) {
-		lacp_tcl_log(hs->interp, LACP_LOG_DEBUG, "hook %s: ended, status unknown (%s)",
-			     c->label, strerror(errno));
+	if (!known) {
+		lacp_tcl_log(hs->interp, LACP_LOG_DEBUG, "hook %s: ended, status unknown", c->label);
 	} else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		hs->exited_ok++;
 		lacp_tcl_log(hs->interp, LACP_LOG_INFO, "hook %s: exit 0 after %.1f ms",
@@ -132,6 +150,23 @@ static bool child_reap(struct child *c)
 				     c->label, WTERMSIG(status), ms_since(&c->started));
 	}
 	ckfree(c);
+}
+
+/* Reaps hook C (started here) if it ended; false if it still runs. */
+static bool child_reap(struct child *c)
+{
+	int status = 0;
+	pid_t r;
+
+	do
+		r = waitpid(c->pid, &status, WNOHANG);
+	while (r < 0 && errno == EINTR);
+	if (r == 0)
+		return false;
+	if (r < 0)
+		lacp_tcl_log(c->hs->interp, LACP_LOG_DEBUG, "hook %s: waitpid: %s", c->label,
+			     strerror(errno));
+	child_ended(c, r > 0, status);
 	return true;
 }
 
@@ -156,45 +191,29 @@ static void poll_children(ClientData cd)
 	hs->poll = NULL;
 	for (c = hs->running; c != NULL; c = next) {
 		next = c->next;
-		if (c->pidfd < 0 && !child_reap(c))
+		if (c->id == 0 && c->pidfd < 0 && !child_reap(c))
 			left = true;
 	}
 	if (left)
 		hs->poll = Tcl_CreateTimerHandler(50, poll_children, hs);
 }
 
-/* Starts the hook with ARGV (ARGV[0] = the command); never waits. */
-static void spawn_hook(struct hook_state *hs, char **argv)
+/*
+ * posix_spawnp of ARGV with what a hook gets: stdin from /dev/null, no
+ * descriptor but stdout and stderr, no blocked signal, and the signals a
+ * daemon ignores or handles back to their defaults. 0 or an errno.
+ */
+static int start_process(char **argv, pid_t *pid)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t none, dfl;
-	struct child *c;
-	pid_t pid;
-	int rc, pidfd;
+	int rc;
 
-	if (hs->n_running >= (unsigned)hs->max) {
-		hs->dropped++;
-		if (!hs->drop_warned) {
-			lacp_tcl_log(hs->interp, LACP_LOG_WARNING,
-				     "hook %s %s: dropped, %u hooks still running (-max %d)",
-				     argv[1], argv[2], hs->n_running, hs->max);
-			hs->drop_warned = true;
-		} else {
-			lacp_tcl_log(hs->interp, LACP_LOG_DEBUG, "hook %s %s: dropped", argv[1], argv[2]);
-		}
-		return;
-	}
-	c = ckalloc(sizeof *c);
-	memset(c, 0, sizeof *c);
-	c->hs = hs;
-	snprintf(c->label, sizeof c->label, "%s %s", argv[1], argv[2]);
 	posix_spawn_file_actions_init(&fa);
 	posix_spawnattr_init(&attr);
-	/* stdin from /dev/null; nothing of ours but stdout and stderr leaks */
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
-	/* the daemon ignores SIGPIPE and may block signals: the hook must not inherit that */
 	sigemptyset(&none);
 	sigemptyset(&dfl);
 	sigaddset(&dfl, SIGPIPE);
@@ -205,17 +224,314 @@ static void spawn_hook(struct hook_state *hs, char **argv)
 	posix_spawnattr_setsigmask(&attr, &none);
 	posix_spawnattr_setsigdefault(&attr, &dfl);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-	clock_gettime(CLOCK_MONOTONIC, &c->started);
-	rc = posix_spawnp(&pid, argv[0], &fa, &attr, argv, environ);
+	rc = posix_spawnp(pid, argv[0], &fa, &attr, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
+	return rc;
+}
+
+static void helper_reply(int sock, uint32_t id, int kind, int value)
+{
+	struct helper_msg m = {.id = id, .kind = kind, .value = value};
+
+	while (send(sock, &m, sizeof m, MSG_NOSIGNAL) < 0 && errno == EINTR)
+		;
+}
+
+/*
+ * The helper: a fork of this process that touches nothing of Tcl. It
+ * starts the hooks it is sent, reaps them and reports; it ends when the
+ * socket does (the process that forked it is gone or done with hooks).
+ */
+static void helper_main(int sock) __attribute__((noreturn));
+static void helper_main(int sock)
+{
+	static struct { pid_t pid; uint32_t id; } slot[HOOK_MAX_RUNNING];
+	static char buf[HOOK_MAX_PACKET + 1];
+	char *argv[HOOK_MAX_ARGS + 5];
+	struct signalfd_siginfo si;
+	struct pollfd pfd[2];
+	sigset_t chld;
+	int sig, status, argc, i, rc;
+	ssize_t n;
+	pid_t pid;
+	uint32_t id;
+	char *p;
+
+	for (sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
+	signal(SIGINT, SIG_IGN); /* a terminal's ^C is for the program; EOF ends us */
+	if (sock != 3) {
+		dup2(sock, 3);
+		sock = 3;
+	}
+	syscall(SYS_close_range, 4U, ~0U, 0);
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_SETMASK, &chld, NULL);
+	pfd[0].fd = sock;
+	pfd[0].events = POLLIN;
+	pfd[1].fd = signalfd(-1, &chld, SFD_CLOEXEC);
+	pfd[1].events = POLLIN;
+	if (pfd[1].fd < 0)
+		_exit(1);
+	for (;;) {
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			_exit(1);
+		}
+		if (pfd[1].revents & POLLIN) {
+			while (read(pfd[1].fd, &si, sizeof si) < 0 && errno == EINTR)
+				;
+			while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+				for (i = 0; i < HOOK_MAX_RUNNING; i++)
+					if (slot[i].pid == pid) {
+						helper_reply(sock, slot[i].id, HELPER_EXITED, status);
+						slot[i].pid = 0;
+						break;
+					}
+		}
+		if (!(pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		n = recv(sock, buf, HOOK_MAX_PACKET, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			_exit(0);
+		if ((size_t)n < sizeof id + 2)
+			continue;
+		buf[n] = '\0';
+		memcpy(&id, buf, sizeof id);
+		argc = 0;
+		for (p = buf + sizeof id; p < buf + n && argc < HOOK_MAX_ARGS + 4; p += strlen(p) + 1)
+			argv[argc++] = p;
+		argv[argc] = NULL;
+		for (i = 0; i < HOOK_MAX_RUNNING && slot[i].pid != 0; i++)
+			;
+		rc = i == HOOK_MAX_RUNNING ? EAGAIN : start_process(argv, &pid);
+		if (rc != 0) {
+			helper_reply(sock, id, HELPER_FAILED, rc);
+			continue;
+		}
+		slot[i].pid = pid;
+		slot[i].id = id;
+		helper_reply(sock, id, HELPER_STARTED, pid);
+	}
+}
+
+static struct child *child_by_id(struct hook_state *hs, uint32_t id)
+{
+	struct child *c;
+
+	for (c = hs->running; c != NULL; c = c->next)
+		if (c->id == id)
+			return c;
+	return NULL;
+}
+
+static void note_spawn_failure(struct hook_state *hs, const char *cmd, int err)
+{
+	hs->failed++;
+	if (!hs->spawn_warned)
+		lacp_tcl_log(hs->interp, LACP_LOG_ERROR,
+			     "hook %s cannot be run: %s (events go on without it)", cmd, strerror(err));
+	hs->spawn_warned = true;
+}
+
+static void helper_stop(struct hook_state *hs);
+
+/* What the helper says: started, failed, exited. */
+static void helper_readable(ClientData cd, int mask)
+{
+	struct hook_state *hs = cd;
+	struct helper_msg m;
+	struct child *c;
+	ssize_t n;
+
+	(void)mask;
+	for (;;) {
+		n = recv(hs->helper_sock, &m, sizeof m, MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (n != (ssize_t)sizeof m) {
+			lacp_tcl_log(hs->interp, LACP_LOG_WARNING,
+				     "hook helper %ld is gone; hooks are started directly",
+				     (long)hs->helper_pid);
+			helper_stop(hs);
+			return;
+		}
+		c = child_by_id(hs, m.id);
+		if (c == NULL)
+			continue;
+		switch (m.kind) {
+		case HELPER_STARTED:
+			c->pid = m.value;
+			hs->started++;
+			hs->spawn_warned = false;
+			break;
+		case HELPER_FAILED:
+			note_spawn_failure(hs, hs->command != NULL ? Tcl_GetString(hs->command) :
+					   "(hook)", m.value);
+			child_unlink(c);
+			ckfree(c);
+			break;
+		default:
+			child_ended(c, true, m.value);
+			break;
+		}
+	}
+}
+
+/* Forks the helper; false when it cannot be. */
+static bool helper_start(struct hook_state *hs)
+{
+	int sv[2];
+	pid_t pid;
+
+	if (hs->helper_sock >= 0)
+		return true;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		goto fail;
+	pid = fork();
+	if (pid < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		goto fail;
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		helper_main(sv[1]);
+	}
+	close(sv[1]);
+	hs->helper_sock = sv[0];
+	hs->helper_pid = pid;
+	Tcl_CreateFileHandler(sv[0], TCL_READABLE, helper_readable, hs);
+	return true;
+fail:
+	if (!hs->helper_warned)
+		lacp_tcl_log(hs->interp, LACP_LOG_WARNING,
+			     "no hook helper (%s): hooks are started directly", strerror(errno));
+	hs->helper_warned = true;
+	return false;
+}
+
+/* Closes the helper (it ends at EOF); the hooks it ran are forgotten. */
+static void helper_stop(struct hook_state *hs)
+{
+	struct child *c, *next;
+	Tcl_Pid tpid;
+
+	if (hs->helper_sock < 0)
+		return;
+	Tcl_DeleteFileHandler(hs->helper_sock);
+	close(hs->helper_sock);
+	hs->helper_sock = -1;
+	tpid = (Tcl_Pid)(intptr_t)hs->helper_pid;
+	Tcl_DetachPids(1, &tpid);
+	Tcl_ReapDetachedProcs();
+	for (c = hs->running; c != NULL; c = next) {
+		next = c->next;
+		if (c->id != 0)
+			child_ended(c, false, 0);
+	}
+}
+
+/* Hands ARGV to the helper: 1 sent, 0 dropped (its socket is full), -1 no helper. */
+static int helper_send(struct hook_state *hs, struct child *c, char **argv)
+{
+	char buf[HOOK_MAX_PACKET];
+	size_t len, n = 0;
+	int i;
+
+	if (!helper_start(hs))
+		return -1;
+	if (++hs->next_id == 0)
+		hs->next_id = 1;
+	c->id = hs->next_id;
+	memcpy(buf, &c->id, sizeof c->id);
+	n = sizeof c->id;
+	for (i = 0; argv[i] != NULL; i++) {
+		len = strlen(argv[i]) + 1;
+		if (n + len > sizeof buf)
+			len = sizeof buf - n; /* a huge rule text is cut */
+		memcpy(buf + n, argv[i], len);
+		n += len;
+		if (n == sizeof buf) {
+			buf[n - 1] = '\0';
+			break;
+		}
+	}
+	if (send(hs->helper_sock, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL) == (ssize_t)n)
+		return 1;
+	if (errno == EAGAIN || errno == EWOULDBLOCK)
+		return 0;
+	lacp_tcl_log(hs->interp, LACP_LOG_WARNING, "hook helper: %s; hooks are started directly",
+		     strerror(errno));
+	helper_stop(hs);
+	hs->helper_warned = true;
+	return -1;
+}
+
+static void drop(struct hook_state *hs, char **argv)
+{
+	hs->dropped++;
+	if (!hs->drop_warned) {
+		lacp_tcl_log(hs->interp, LACP_LOG_WARNING,
+			     "hook %s %s: dropped, %u hooks still running (-max %d)",
+			     argv[1], argv[2], hs->n_running, hs->max);
+		hs->drop_warned = true;
+	} else {
+		lacp_tcl_log(hs->interp, LACP_LOG_DEBUG, "hook %s %s: dropped", argv[1], argv[2]);
+	}
+}
+
+static void child_link(struct hook_state *hs, struct child *c)
+{
+	c->next = hs->running;
+	if (hs->running != NULL)
+		hs->running->prev = c;
+	hs->running = c;
+	hs->n_running++;
+}
+
+/* Starts the hook with ARGV (ARGV[0] = the command); never waits. */
+static void spawn_hook(struct hook_state *hs, char **argv)
+{
+	struct child *c;
+	pid_t pid;
+	int rc, pidfd;
+
+	if (hs->n_running >= (unsigned)hs->max) {
+		drop(hs, argv);
+		return;
+	}
+	c = ckalloc(sizeof *c);
+	memset(c, 0, sizeof *c);
+	c->hs = hs;
+	c->pidfd = -1;
+	snprintf(c->label, sizeof c->label, "%s %s", argv[1], argv[2]);
+	clock_gettime(CLOCK_MONOTONIC, &c->started);
+	if (!hs->no_helper) {
+		rc = helper_send(hs, c, argv);
+		if (rc == 1) {
+			child_link(hs, c);
+			return;
+		}
+		if (rc == 0) {
+			ckfree(c);
+			drop(hs, argv);
+			return;
+		}
+		c->id = 0;
+	}
+	/* no helper: the start is paid here */
+	rc = start_process(argv, &pid);
 	if (rc != 0) {
-		hs->failed++;
-		if (!hs->spawn_warned)
-			lacp_tcl_log(hs->interp, LACP_LOG_ERROR,
-				     "hook %s cannot be run: %s (events go on without it)",
-				     argv[0], strerror(rc));
-		hs->spawn_warned = true;
+		note_spawn_failure(hs, argv[0], rc);
 		ckfree(c);
 		return;
 	}
@@ -226,11 +542,7 @@ static void spawn_hook(struct hook_state *hs, char **argv)
 		fcntl(pidfd, F_SETFD, FD_CLOEXEC);
 	c->pid = pid;
 	c->pidfd = pidfd;
-	c->next = hs->running;
-	if (hs->running != NULL)
-		hs->running->prev = c;
-	hs->running = c;
-	hs->n_running++;
+	child_link(hs, c);
 	if (pidfd >= 0)
 		Tcl_CreateFileHandler(pidfd, TCL_READABLE, child_done, c);
 	else if (hs->poll == NULL)
@@ -432,6 +744,9 @@ static int hook_configure(struct hook_state *hs, Tcl_Interp *interp, int objc,
 		if (Tcl_GetString(command)[0] != '\0') {
 			hs->command = Tcl_DuplicateObj(command);
 			Tcl_IncrRefCount(hs->command);
+			/* the fork costs its time now, not at the first event */
+			if (!hs->no_helper)
+				(void)helper_start(hs);
 		}
 		hs->spawn_warned = false;
 	}
@@ -538,6 +853,14 @@ static void hook_delete(ClientData cd, Tcl_Interp *interp)
 	struct child *c, *next;
 
 	(void)interp;
+	/* nothing is logged here: the interpreter is going */
+	if (hs->helper_sock >= 0) {
+		Tcl_Pid hpid = (Tcl_Pid)(intptr_t)hs->helper_pid;
+
+		Tcl_DeleteFileHandler(hs->helper_sock);
+		close(hs->helper_sock);
+		Tcl_DetachPids(1, &hpid);
+	}
 	if (hs->poll != NULL)
 		Tcl_DeleteTimerHandler(hs->poll);
 	for (c = hs->running; c != NULL; c = next) {
@@ -546,9 +869,12 @@ static void hook_delete(ClientData cd, Tcl_Interp *interp)
 			Tcl_DeleteFileHandler(c->pidfd);
 			close(c->pidfd);
 		}
-		Tcl_Pid tpid = (Tcl_Pid)(intptr_t)c->pid;
+		if (c->id == 0 && c->pid > 0) {
+			/* ours, not the helper's: Tcl reaps it */
+			Tcl_Pid tpid = (Tcl_Pid)(intptr_t)c->pid;
 
-		Tcl_DetachPids(1, &tpid);
+			Tcl_DetachPids(1, &tpid);
+		}
 		ckfree(c);
 	}
 	if (hs->command != NULL)
@@ -564,6 +890,8 @@ int lacp_tcl_hook_register(Tcl_Interp *interp, struct lacp_tcl_state *st)
 	memset(hs, 0, sizeof *hs);
 	hs->interp = interp;
 	hs->max = HOOK_DEFAULT_MAX;
+	hs->helper_sock = -1;
+	hs->no_helper = getenv("LACP_HOOK_HELPER") != NULL && strcmp(getenv("LACP_HOOK_HELPER"), "0") == 0;
 	Tcl_SetAssocData(interp, HOOK_ASSOC_KEY, hook_delete, hs);
 	Tcl_CreateObjCommand(interp, "::lacp::hook", hook_cmd, hs, NULL);
 	return TCL_OK;

@@ -35,6 +35,7 @@ run -c 'lacp::wire create w
 	set r [a wait {mux is COLLECTING_DISTRIBUTING} -timeout 5000]
 	lacp::wire w cut; lacp::wire w restore
 	lappend r [a wait {mux is COLLECTING_DISTRIBUTING} -timeout 5000]
+	lacp::hook wait -timeout 10000
 	lappend r [expr {[dict get [lacp::hook stats] failed] >= 4}]'
 expect "missing hook: ports negotiate again, hooks fail" "$OUT" "1 1 1"
 expect "missing hook: log lines" "$(grep -c 'cannot be run' "$CTL_LOG")" 1

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ruleset.h"
 #include "state.h"
 
 /* ---- names */
@@ -48,6 +49,7 @@ const char *const lacp_partner_churn_state_name[LACP_PARTNER_CHURN_COUNT] = {
 
 const char *const lacp_event_name[LACP_EV_COUNT] = {
 	"transition", "aggregator", "oper", "rx", "tx", "expired", "churn", "loopback",
+	"rule", "exit",
 };
 
 static const char *const *const state_names[LACP_M_COUNT] = {
@@ -258,7 +260,8 @@ static void queue_event(struct lacp_port *p, const struct lacp_event *ev,
 	e->ev = *ev;
 	e->ev.old_actor_state = e->ev.new_actor_state = p->actor.state;
 	e->ev.old_partner_state = e->ev.new_partner_state = p->partner.state;
-	if (ev->type == LACP_EV_OPER) {
+	if (ev->type == LACP_EV_OPER || ev->type == LACP_EV_RULE) {
+		/* before the change, or before the rule's actions */
 		e->ev.old_actor_state = ev->old_actor_state;
 		e->ev.old_partner_state = ev->old_partner_state;
 	}
@@ -1099,19 +1102,43 @@ static void port_begin(struct lacp_port *p, lacp_time_t now)
 	p->begin = false;
 }
 
+/* After one transition of P (MOVED): P's rules look at the state as it
+ * is now, before the next transition, and may act on it. */
+static bool stepped(struct lacp_port *p, bool moved, lacp_time_t now)
+{
+	if (moved && p->rules)
+		lacp_rules_eval(p, now);
+	return moved;
+}
+
+/* One step of every machine of P, each making at most one transition. A
+ * rule's action may free P (live() turns false): the steps stop there. */
 static bool port_step(struct lacp_port *p, lacp_time_t now)
 {
 	bool changed = false;
 
 	if (p->begin) {
 		port_begin(p, now);
-		changed = true;
+		changed = stepped(p, true, now);
 	}
-	changed |= rx_step(p, now);
-	changed |= periodic_step(p, now);
-	changed |= mux_step(p, now);
-	changed |= actor_churn_step(p, now);
-	changed |= partner_churn_step(p, now);
+	if (live(p)) {
+		bool pdu = p->rx_pdu_valid;
+		bool moved = rx_step(p, now);
+
+		/* The Receive machine took a LACPDU: `received` rises for
+		 * the rules, which see it recorded. */
+		if (pdu && !p->rx_pdu_valid && p->rules)
+			lacp_rules_received(p, true, now);
+		changed |= stepped(p, moved, now);
+	}
+	if (live(p))
+		changed |= stepped(p, periodic_step(p, now), now);
+	if (live(p))
+		changed |= stepped(p, mux_step(p, now), now);
+	if (live(p))
+		changed |= stepped(p, actor_churn_step(p, now), now);
+	if (live(p))
+		changed |= stepped(p, partner_churn_step(p, now), now);
 	return changed;
 }
 
@@ -1204,9 +1231,18 @@ static void settle(struct lacp_system *s, lacp_time_t now)
 		p->rx_pdu_valid = true;
 		free(e);
 	}
+	/* What the inputs changed (management, time, an arriving LACPDU) is
+	 * seen by the rules before any machine moves. */
+	for (size_t i = 0; i < s->n_dirty; i++)
+		if (live(s->dirty[i]) && s->dirty[i]->rules)
+			lacp_rules_eval(s->dirty[i], now);
 	for (int pass = 0; pass < SETTLE_MAX; pass++) {
 		bool changed = selection(s, now);
 
+		/* Selected changed: the rules of those ports look now. */
+		for (size_t i = 0; changed && i < s->n_dirty; i++)
+			if (live(s->dirty[i]) && s->dirty[i]->rules)
+				lacp_rules_eval(s->dirty[i], now);
 		for (size_t i = 0; i < s->n_dirty;) {
 			struct lacp_port *p = s->dirty[i++];
 
@@ -1221,6 +1257,10 @@ static void settle(struct lacp_system *s, lacp_time_t now)
 	/* A LACPDU the Receive machine had no use for (port disabled). */
 	for (size_t i = 0; i < s->n_dirty; i++)
 		s->dirty[i]->rx_pdu_valid = false;
+	/* The run of the LACPDU is over: `received` falls. */
+	for (size_t i = 0; i < s->n_dirty; i++)
+		if (live(s->dirty[i]) && s->dirty[i]->rules_received)
+			lacp_rules_received(s->dirty[i], false, now);
 }
 
 /* ---- Transmit machine (6.4.16) */
@@ -1229,13 +1269,16 @@ static unsigned tx_limit(const struct lacp_port *p)
 {
 	unsigned limit = p->config.timing.tx_limit;
 
-	if (p->config.tx_limit_bypass || limit == 0)
+	if (p->config.tx_limit_bypass || p->tx_bypass || limit == 0)
 		return 0;
 	return limit > LACP_TX_LIMIT_MAX ? LACP_TX_LIMIT_MAX : limit;
 }
 
-/* When the next LACPDU may leave: never earlier than one fast_periodic
- * interval after the tx_limit-th most recent one. */
+/* When the next LACPDU may leave: just after one fast_periodic interval
+ * from the tx_limit-th most recent one. 6.4.16 allows no more than
+ * tx_limit "in any Fast_Periodic_Time interval"; leaving one microsecond
+ * later than oldest + fast_periodic keeps every window, closed at both
+ * ends, within the limit, and is the first moment that does. */
 static lacp_time_t tx_allowed_at(const struct lacp_port *p)
 {
 	unsigned limit = tx_limit(p);
@@ -1243,7 +1286,7 @@ static lacp_time_t tx_allowed_at(const struct lacp_port *p)
 	if (!limit || p->tx_count < limit)
 		return INT64_MIN;
 	return after(p->tx_times[(p->tx_head + LACP_TX_LIMIT_MAX - limit) % LACP_TX_LIMIT_MAX],
-		     p->config.timing.fast_periodic);
+		     p->config.timing.fast_periodic + LACP_US(1));
 }
 
 static void tx_record(struct lacp_port *p, lacp_time_t now)
@@ -1314,6 +1357,33 @@ static void transmit(struct lacp_port *p, lacp_time_t now)
 	send_pdu(p, buf, sizeof(buf), now);
 }
 
+/*
+ * A rule's exit waits for the LACPDU carrying its change: it is due once
+ * nothing is left to send (stop-tx or a disabled port send nothing, so
+ * they do not hold it); a LACPDU held by the transmit limit keeps it
+ * waiting until tx_retry.
+ */
+static void exit_check(struct lacp_port *p, lacp_time_t now)
+{
+	if (!p->exit_pending)
+		return;
+	if (p->ntt && may_transmit_lacpdu(p) && p->tx_retry != LACP_TIME_NEVER)
+		return;
+	p->exit_pending = false;
+	simple_event(p, LACP_EV_EXIT, 0, 0, p->exit_code, false, now);
+}
+
+void lacp_port_note_rule(struct lacp_port *p, const struct lacp_rule *r, uint8_t actor,
+			 uint8_t partner, lacp_time_t now)
+{
+	struct lacp_event ev = {
+		.type = LACP_EV_RULE, .time = now, .on = r->stopped, .rule = r->id,
+		.fired = r->fired, .old_actor_state = actor, .old_partner_state = partner,
+	};
+
+	queue_event(p, &ev, NULL, NULL, 0);
+}
+
 /* ---- dispatch */
 
 static void port_timer_fire(struct lacp_timer *t, lacp_time_t now)
@@ -1324,15 +1394,26 @@ static void port_timer_fire(struct lacp_timer *t, lacp_time_t now)
 /* Arms P's timer for its earliest deadline still ahead of NOW. */
 static void port_rearm(struct lacp_port *p, lacp_time_t now)
 {
+	lacp_time_t rule = p->rules ? lacp_rules_next(p, now) : LACP_TIME_NEVER;
 	const lacp_time_t d[] = {
 		p->current_while, p->periodic_timer, p->wait_while,
-		p->actor_churn_timer, p->partner_churn_timer, p->tx_retry,
+		p->actor_churn_timer, p->partner_churn_timer, p->tx_retry, rule,
 	};
 	lacp_time_t next = LACP_TIME_NEVER;
+	bool urgent;
 
 	for (size_t i = 0; i < sizeof(d) / sizeof(d[0]); i++)
 		if (d[i] > now && d[i] < next)
 			next = d[i];
+	/* A LACPDU held by the limit leaves the first moment the window
+	 * allows, and a rule's `after` fires when it says: neither waits for
+	 * a host's next batching point. */
+	urgent = next != LACP_TIME_NEVER && (next == p->tx_retry || next == rule);
+	if (p->timer.urgent != urgent) {
+		/* The queue counts urgent timers as they are armed. */
+		lacp_timerq_cancel(p->system->q, &p->timer);
+		p->timer.urgent = urgent;
+	}
 	if (next == LACP_TIME_NEVER)
 		lacp_timerq_cancel(p->system->q, &p->timer);
 	else if (!lacp_timer_armed(&p->timer) || p->timer.due != next)
@@ -1367,6 +1448,7 @@ static void free_queue(struct lacp_rx_entry **head, struct lacp_rx_entry **tail)
 static void port_destroy(struct lacp_port *p)
 {
 	lacp_timerq_cancel(p->system->q, &p->timer);
+	lacp_rules_free_all(p);
 	free_queue(&p->rx_head, &p->rx_tail);
 	free_queue(&p->out_head, &p->out_tail);
 	free(p);
@@ -1418,6 +1500,9 @@ static void dispatch(struct lacp_system *s, lacp_time_t now)
 		for (size_t i = 0; i < s->n_dirty; i++)
 			if (live(s->dirty[i]))
 				transmit(s->dirty[i], s->now);
+		for (size_t i = 0; i < s->n_dirty; i++)
+			if (live(s->dirty[i]))
+				exit_check(s->dirty[i], s->now);
 		flush_events(s);
 		for (size_t i = 0; i < s->n_dirty; i++)
 			if (live(s->dirty[i]) && s->dirty[i]->rx_head)
@@ -1426,6 +1511,8 @@ static void dispatch(struct lacp_system *s, lacp_time_t now)
 	if (s->has_zombies)
 		reap(s);
 	for (size_t i = 0; i < s->n_dirty; i++) {
+		/* A limit lifted by a rule is back after the run it sent. */
+		s->dirty[i]->tx_bypass = false;
 		port_rearm(s->dirty[i], s->now);
 		s->dirty[i]->dirty = false;
 	}
@@ -1666,9 +1753,18 @@ void lacp_port_set_enabled(struct lacp_port *p, bool enabled, lacp_time_t now)
 {
 	if (p->zombie)
 		return;
-	p->port_enabled = enabled;
+	p->carrier = enabled;
+	p->port_enabled = enabled && !p->admin_disabled;
 	mark(p);
 	dispatch(p->system, now);
+}
+
+void lacp_port_set_admin(struct lacp_port *p, bool enabled, lacp_time_t now)
+{
+	if (p->zombie)
+		return;
+	p->admin_disabled = !enabled;
+	lacp_port_set_enabled(p, p->carrier, now);
 }
 
 /* Field by field: the structs have padding a memcmp would read. */
@@ -1710,13 +1806,19 @@ int lacp_port_set_config(struct lacp_port *p, const struct lacp_port_config *c,
 		actor_from_config(p);
 		p->ntt = true;
 	}
-	if (old.short_timeout != c->short_timeout && p->current_while != LACP_TIME_NEVER) {
-		/* The partner paces itself by our Timeout bit: a current_while
-		 * left running with the old timeout would expire a partner that
-		 * merely slowed down as we asked. Count from when it started. */
-		p->current_while_long = !c->short_timeout;
+	if (!c->short_timeout && old.short_timeout && p->current_while != LACP_TIME_NEVER &&
+	    !p->current_while_long) {
+		/* 6.4.12 starts current_while when a PDU is recorded, with the
+		 * timeout the actor has then; a later change of our Timeout bit
+		 * neither restarts nor shortens it. Going to the long timeout
+		 * the partner slows down as we asked, so a short current_while
+		 * left running would expire it for nothing: it is lengthened,
+		 * counted from when it started. Going to the short timeout
+		 * leaves the long one running: the partner answers the change
+		 * at once and current_while starts again then. */
+		p->current_while_long = true;
 		p->current_while = retime(p->current_while, p->current_while_start,
-					  c->short_timeout ? t->short_timeout : t->long_timeout);
+					  t->long_timeout);
 	}
 	if (old.collector_max_delay != c->collector_max_delay)
 		p->ntt = true;

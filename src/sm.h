@@ -177,9 +177,12 @@ enum lacp_event_type {
 	LACP_EV_EXPIRED,    /* current_while expired: from, to (Receive states) */
 	LACP_EV_CHURN,      /* machine (ACTOR_/PARTNER_CHURN) entered churn (on) or left it */
 	LACP_EV_LOOPBACK,   /* loopback detected (on) or gone */
+	LACP_EV_RULE,       /* a rule fired (or was stopped: on): rule, fired */
+	LACP_EV_EXIT,       /* a rule's exit is due, its LACPDU sent: to = code */
 	LACP_EV_COUNT
 };
-/* "transition" "aggregator" "oper" "rx" "tx" "expired" "churn" "loopback" */
+/* "transition" "aggregator" "oper" "rx" "tx" "expired" "churn" "loopback"
+ * "rule" "exit" */
 extern const char *const lacp_event_name[LACP_EV_COUNT];
 
 /*
@@ -195,20 +198,32 @@ struct lacp_event {
 	uint16_t old_aggregator, new_aggregator;
 	uint8_t old_actor_state, new_actor_state;
 	uint8_t old_partner_state, new_partner_state;
-	bool on;                   /* CHURN, LOOPBACK */
+	bool on;                   /* CHURN, LOOPBACK; RULE: stopped as a runaway */
+	int rule;                  /* RULE: its id */
+	unsigned long fired;       /* RULE: how often it fired */
 	const struct lacp_decoded *decoded; /* RX */
 	const uint8_t *pdu;        /* RX, TX: from the subtype octet on */
 	size_t len;
 };
 
 struct lacp_port;
+struct lacp_rule;
+struct lacp_action;
 
-/* What the host provides to a port. Both may be NULL. */
+/* What the host provides to a port. Each may be NULL. */
 struct lacp_port_ops {
 	/* Send PDU (from the subtype octet on; the host adds Ethernet). */
 	void (*transmit)(void *ctx, struct lacp_port *p, const uint8_t *pdu, size_t len,
 			 lacp_time_t now);
+	/* Events are delivered once the machines are settled and the PDUs of
+	 * the run are sent, in the order they happened. */
 	void (*event)(void *ctx, struct lacp_port *p, const struct lacp_event *ev);
+	/* An action of rule R the core cannot run itself (send, link,
+	 * script; ruleset.h), called between two transitions: the machines
+	 * are not settled. A negative return skips the rule's other
+	 * actions. */
+	int (*action)(void *ctx, struct lacp_port *p, const struct lacp_rule *r,
+		      const struct lacp_action *a, lacp_time_t now);
 };
 
 /* ---- tester controls */
@@ -379,6 +394,17 @@ struct lacp_port {
 	bool rx_enabled; /* false: drop-rx */
 	uint8_t force_mask, force_value;
 	struct lacp_tx_override tx_override;
+	bool admin_disabled; /* `disable`: port_enabled stays false */
+	bool carrier;        /* the link, as lacp_port_set_enabled() says */
+
+	/* rules (ruleset.h), evaluated between transitions */
+	struct lacp_rule *rules;
+	int next_rule_id;
+	int rules_busy;      /* evaluations under way: deleted rules wait */
+	bool rules_received; /* a LACPDU runs in this settle */
+	bool tx_bypass;      /* a rule lifted the transmit limit for this run */
+	bool exit_pending;   /* a rule's exit waits for its LACPDU to leave */
+	int exit_code;
 
 	/* Machine timers as absolute deadlines (LACP_TIME_NEVER = stopped). */
 	lacp_time_t current_while;
@@ -427,8 +453,17 @@ int lacp_port_new(struct lacp_system *sys, const struct lacp_port_config *config
  * system reselect if they shared an aggregator with it. */
 void lacp_port_free(struct lacp_port *p);
 
-/* port_enabled (the link, 6.4.7) changes at NOW. */
+/* The link (carrier) changes at NOW; port_enabled (6.4.7) is the link
+ * and not administratively disabled. */
 void lacp_port_set_enabled(struct lacp_port *p, bool enabled, lacp_time_t now);
+
+/* `enable` / `disable`: port_enabled follows the link again, or stays false. */
+void lacp_port_set_admin(struct lacp_port *p, bool enabled, lacp_time_t now);
+
+/* For ruleset.c: reports that rule R fired (or was stopped) while the
+ * advertised actor state was ACTOR and the partner's PARTNER. */
+void lacp_port_note_rule(struct lacp_port *p, const struct lacp_rule *r, uint8_t actor,
+			 uint8_t partner, lacp_time_t now);
 
 /*
  * Applies a new configuration at NOW as 802.1AX-2014 treats management

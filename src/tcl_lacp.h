@@ -46,6 +46,7 @@ struct lacp_tcl_state {
 	struct tcl_wire *wires;      /* uthash by name */
 	unsigned long port_serial;   /* for generated MAC addresses */
 	struct tcl_trace *trace;     /* lacp::trace, NULL until first used */
+	bool bg_pending;             /* a background error waits for bgerror */
 };
 
 struct lacp_tcl_state *lacp_tcl_state_new(Tcl_Interp *interp);
@@ -68,6 +69,15 @@ void lacp_tcl_trace_event(struct lacp_tcl_state *st, const char *port, const uin
 
 /* The time now on the interpreter's clock (real or virtual). */
 lacp_time_t lacp_tcl_now(const struct lacp_tcl_state *st);
+
+/* Reports the error in INTERP's result in the background (bgerror), and
+ * notes it so that lacp_tcl_flush_background() reports it in time. */
+void lacp_tcl_background_error(Tcl_Interp *interp);
+
+/* Runs bgerror for the errors noted since the last call: a script that
+ * drives virtual time (lacp::clock advance, NAME wait) never reaches the
+ * event loop's idle handlers that otherwise would. */
+void lacp_tcl_flush_background(struct lacp_tcl_state *st);
 
 /* The system with ID (created with PRIORITY when new), or NULL (no memory). */
 struct lacp_system *lacp_tcl_system(struct lacp_tcl_state *st, const uint8_t id[6],
@@ -116,9 +126,6 @@ struct lacp_tcl_state *lacp_tcl_port_state(struct tcl_port *tp);
 Tcl_Interp *lacp_tcl_port_interp(struct tcl_port *tp);
 struct tcl_rules **lacp_tcl_port_rules(struct tcl_port *tp);
 bool lacp_tcl_port_deleted(const struct tcl_port *tp);
-/* The view conditions see: advertised actor state, partner state, machines. */
-struct lacp_view lacp_tcl_port_view(const struct tcl_port *tp);
-void lacp_tcl_port_set_admin(struct tcl_port *tp, bool enabled);
 int lacp_tcl_port_set_link(Tcl_Interp *interp, struct tcl_port *tp, bool up);
 /* `NAME send ...` with objv as that command's words (objv[2..] options). */
 int lacp_tcl_port_send(struct tcl_port *tp, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
@@ -144,9 +151,15 @@ int lacp_tcl_log_register(Tcl_Interp *interp, struct lacp_tcl_state *st);
 int lacp_tcl_unix_register(Tcl_Interp *interp, struct lacp_tcl_state *st);
 
 /* The inject rules of a port (tcl_rules.c): `NAME when|inject|rules ...`
- * (objv[1] says which), evaluation on every core event, and cleanup. */
+ * (objv[1] says which), the core's rule events (fired, exit), the actions
+ * only the host runs (send, link, script: 0, or -1 after an error
+ * reported in the background), and cleanup. */
+struct lacp_rule;
+struct lacp_action;
 int lacp_tcl_rules_cmd(struct tcl_port *tp, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
 void lacp_tcl_rules_event(struct tcl_port *tp, const struct lacp_event *ev);
+int lacp_tcl_rules_action(struct tcl_port *tp, const struct lacp_rule *r,
+			  const struct lacp_action *a);
 void lacp_tcl_rules_free(struct tcl_port *tp);
 
 /* Event hooks (tcl_hook.c, lacp::hook): the executable called as

@@ -127,7 +127,7 @@ static void call_command(struct log_state *ls, int level, const char *msg)
 	ls->busy++;
 	if (Tcl_EvalObjEx(interp, cmd, TCL_EVAL_GLOBAL) != TCL_OK) {
 		Tcl_AddErrorInfo(interp, "\n    (lacp::log -command)");
-		Tcl_BackgroundException(interp, TCL_ERROR);
+		lacp_tcl_background_error(interp);
 	}
 	ls->busy--;
 	Tcl_RestoreInterpState(interp, saved);

@@ -13,6 +13,7 @@
 #include "lacpdu.h"
 #include "pcap.h"
 #include "state.h"
+#include "ruleset.h"
 #include "tcl_lacp.h"
 #include "uthash.h"
 
@@ -59,7 +60,7 @@ struct tcl_port {
 	uint64_t tx_errors; /* frames the interface refused */
 	uint8_t rx_src[6];  /* source address of the frame being received */
 	struct lacp_pcap *pcap;
-	bool admin_enabled, carrier;
+	bool carrier;
 	Tcl_Obj *on[ON_COUNT];
 	struct waiter *waiters;
 	struct lacp_view shadow;
@@ -381,11 +382,6 @@ static void wire_deliver(void *ctx, const uint8_t *frame, size_t len, lacp_time_
 	lacp_tcl_port_frame(ctx, frame, len, now);
 }
 
-static void update_enabled(struct tcl_port *tp, lacp_time_t now)
-{
-	lacp_port_set_enabled(tp->port, tp->admin_enabled && tp->carrier, now);
-}
-
 void lacp_tcl_port_carrier(struct tcl_port *tp, bool up, lacp_time_t now)
 {
 	if (tp->deleted)
@@ -393,7 +389,7 @@ void lacp_tcl_port_carrier(struct tcl_port *tp, bool up, lacp_time_t now)
 	if (tp->carrier != up)
 		lacp_tcl_hook_link(tp, up);
 	tp->carrier = up;
-	update_enabled(tp, now);
+	lacp_port_set_enabled(tp->port, up, now);
 }
 
 /* The wire was cut or restored: carrier follows. */
@@ -520,16 +516,21 @@ static void run_script(struct tcl_port *tp, Tcl_Obj *script, const struct lacp_e
 {
 	Tcl_Interp *interp = tp->interp;
 	Tcl_Obj *cmd = Tcl_DuplicateObj(script);
+	Tcl_InterpState saved;
 
 	Tcl_IncrRefCount(cmd);
 	Tcl_ListObjAppendElement(NULL, cmd, Tcl_NewStringObj(tp->name, -1));
 	Tcl_ListObjAppendElement(NULL, cmd, event_dict(tp, ev));
 	Tcl_Preserve(interp);
 	Tcl_Preserve(tp);
+	/* The script runs inside whatever command caused the event
+	 * (configure, send, ...): its result is not that command's. */
+	saved = Tcl_SaveInterpState(interp, TCL_OK);
 	if (Tcl_EvalObjEx(interp, cmd, TCL_EVAL_GLOBAL) != TCL_OK) {
 		Tcl_AddErrorInfo(interp, "\n    (\"on\" script of lacp port)");
-		Tcl_BackgroundException(interp, TCL_ERROR);
+		lacp_tcl_background_error(interp);
 	}
+	Tcl_RestoreInterpState(interp, saved);
 	Tcl_Release(tp);
 	Tcl_Release(interp);
 	Tcl_DecrRefCount(cmd);
@@ -579,7 +580,7 @@ static void port_event(void *ctx, struct lacp_port *p, const struct lacp_event *
 	lacp_tcl_hook_port_event(tp, ev);
 	if (!tp->deleted)
 		check_waiters(tp);
-	if (tp->rules != NULL && !tp->deleted)
+	if ((ev->type == LACP_EV_RULE || ev->type == LACP_EV_EXIT) && !tp->deleted)
 		lacp_tcl_rules_event(tp, ev);
 	on = on_event_of(ev);
 	if (on >= 0 && !tp->deleted && tp->on[on] != NULL)
@@ -587,6 +588,22 @@ static void port_event(void *ctx, struct lacp_port *p, const struct lacp_event *
 	if (ev->type == LACP_EV_TRANSITION && !tp->deleted && tp->on[ON_TRANSITION] != NULL)
 		run_script(tp, tp->on[ON_TRANSITION], ev);
 	Tcl_Release(tp);
+}
+
+/* The core's action op: a rule's send, link or script. */
+static int port_action(void *ctx, struct lacp_port *p, const struct lacp_rule *r,
+		       const struct lacp_action *a, lacp_time_t now)
+{
+	struct tcl_port *tp = ctx;
+	int rc;
+
+	(void)now;
+	if (tp->deleted || p != tp->port)
+		return -1;
+	Tcl_Preserve(tp);
+	rc = lacp_tcl_rules_action(tp, r, a);
+	Tcl_Release(tp);
+	return rc;
 }
 
 /* ---- creation and deletion */
@@ -686,7 +703,7 @@ static int place_port(Tcl_Interp *interp, struct tcl_port *tp, struct port_opts 
 	struct lacp_tcl_state *st = tp->st;
 	const uint8_t *id = o->has_system ? o->system : st->default_system_id;
 	struct lacp_system *sys = lacp_tcl_system(st, id, o->system_priority);
-	struct lacp_port_ops ops = {port_transmit, port_event};
+	struct lacp_port_ops ops = {port_transmit, port_event, port_action};
 	struct lacp_port *np;
 	lacp_time_t now = lacp_tcl_now(st);
 	int rc;
@@ -735,14 +752,17 @@ static int place_port(Tcl_Interp *interp, struct tcl_port *tp, struct port_opts 
 				      strerror(-rc));
 	}
 	if (tp->port != NULL) {
-		/* Moved to another system: a new port there, same counters. */
+		/* Moved to another system: a new port there, with the same
+		 * counters, rules and administrative state. */
 		np->counters = tp->port->counters;
+		lacp_port_move_rules(np, tp->port);
+		lacp_port_set_admin(np, !tp->port->admin_disabled, now);
 		lacp_port_free(tp->port);
 	}
 	tp->port = np;
 	lacp_tcl_systems_gc(st);
 	sync_shadow(tp);
-	update_enabled(tp, now);
+	lacp_port_set_enabled(tp->port, tp->carrier, now);
 	return TCL_OK;
 }
 
@@ -885,7 +905,6 @@ static int port_create(struct lacp_tcl_state *st, Tcl_Interp *interp, int objc,
 	}
 	tp->interp = interp;
 	tp->st = st;
-	tp->admin_enabled = true;
 	if (attach_transport(interp, tp, tw, &o) != TCL_OK) {
 		free(tp->name);
 		free(tp);
@@ -1012,7 +1031,7 @@ static int port_status(struct tcl_port *tp, Tcl_Interp *interp, int objc, Tcl_Ob
 		lacp_state_format(p->force_mask, mask),
 		lacp_state_format(p->force_value, value)) : Tcl_NewStringObj("", 0));
 	put(d, "port_enabled", Tcl_NewBooleanObj(p->port_enabled));
-	put(d, "enabled", Tcl_NewBooleanObj(tp->admin_enabled));
+	put(d, "enabled", Tcl_NewBooleanObj(!tp->port->admin_disabled));
 	put(d, "link", Tcl_NewStringObj(tp->carrier ? "up" : "down", -1));
 	put(d, "tx", Tcl_NewStringObj(p->tx_enabled ? "on" : "stopped", -1));
 	put(d, "rx_frames", Tcl_NewStringObj(p->rx_enabled ? "accepted" : "dropped", -1));
@@ -1048,7 +1067,7 @@ static int port_enable(struct tcl_port *tp, Tcl_Interp *interp, int objc,
 {
 	if (objc != 2)
 		return lacp_tcl_wrong_args(interp, 2, objv, "");
-	lacp_tcl_port_set_admin(tp, enable);
+	lacp_port_set_admin(tp->port, enable, lacp_tcl_now(tp->st));
 	return TCL_OK;
 }
 
@@ -1215,6 +1234,7 @@ static int port_wait(struct tcl_port *tp, Tcl_Interp *interp, int objc, Tcl_Obj 
 			}
 		}
 		st->advancing = false;
+		lacp_tcl_flush_background(st);
 	} else {
 		if (timeout >= 0)
 			timer = Tcl_CreateTimerHandler((int)timeout, wait_timeout, &timed_out);
@@ -1355,16 +1375,6 @@ bool lacp_tcl_port_deleted(const struct tcl_port *tp)
 	return tp->deleted;
 }
 
-struct lacp_view lacp_tcl_port_view(const struct tcl_port *tp)
-{
-	return current_view(tp);
-}
-
-void lacp_tcl_port_set_admin(struct tcl_port *tp, bool enabled)
-{
-	tp->admin_enabled = enabled;
-	update_enabled(tp, lacp_tcl_now(tp->st));
-}
 
 int lacp_tcl_port_set_link(Tcl_Interp *interp, struct tcl_port *tp, bool up)
 {

@@ -1,17 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * The inject rules of a port: `NAME when CONDITION then ACTION ...`,
- * lacpd's `NAME inject "COND -> TARGET"` and `NAME rules`.
- *
- * Conditions are compiled once (rules.c) and evaluated after every core
- * event of the port (received PDU, transition, state change, sent PDU),
- * at the `after` deadlines of the rule and at the end of each instant in
- * which a LACPDU arrived. Rules are edge-triggered: a rule fires when its
- * condition goes from false to true, and is re-armed (its `after` clock
- * restarts) when it fires. The actions run inside the core's dispatch:
- * what they change is sent by the same dispatch, before the core returns
- * to the event loop, so the reaction to a received PDU leaves in the same
- * instant.
+ * The Tcl words of a port's inject rules: `NAME when CONDITION then ACTION
+ * ...`, lacpd's `NAME inject "COND -> TARGET"` and `NAME rules`. The words
+ * are read here into the core's rules (ruleset.h), which the machines
+ * evaluate between their transitions and whose actions they run. This file
+ * supplies what only the host can do: the `send`, `link` and `script`
+ * actions, the log lines of a firing, and the `exit` once its LACPDU left.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -19,22 +13,9 @@
 #include <strings.h>
 
 #include "lacpdu.h"
+#include "ruleset.h"
 #include "state.h"
 #include "tcl_lacp.h"
-
-/* A rule re-triggering itself this many times within RUNAWAY_WINDOW is
- * stopped: its actions make its condition false and true again. */
-#define RUNAWAY_FIRES 100
-#define RUNAWAY_WINDOW LACP_MS(1)
-
-enum act_type {
-	A_SET_STATE, A_FORCE, A_RELEASE, A_SET, A_UNSET, A_STOP_TX, A_START_TX,
-	A_DROP_RX, A_ACCEPT_RX, A_SEND, A_DISABLE, A_ENABLE, A_LINK, A_EXIT, A_SCRIPT,
-	A_COUNT
-};
-static const char *const act_name[] = {"set-state", "force", "release", "set", "unset",
-	"stop-tx", "start-tx", "drop-rx", "accept-rx", "send", "disable", "enable", "link",
-	"exit", "script", NULL};
 
 /* The fields `set` can replace in the LACPDUs the port sends. */
 enum field_kind { F_U16, F_U8, F_MAC, F_STATE };
@@ -60,311 +41,76 @@ static const struct field {
 };
 #define N_FIELDS (sizeof fields / sizeof fields[0])
 
-struct action {
-	enum act_type type;
-	bool partner;          /* set-state: of the partner */
-	bool whole;            /* set-state, force: STATE rather than +BITS -BITS */
-	uint8_t set, clear;    /* the bits to set and to clear (whole: the state) */
-	const struct field *field; /* set, unset */
-	struct lacp_lacpdu value;  /* set: the field's value in place */
-	bool up;               /* link */
-	int code;              /* exit */
-	Tcl_Obj *obj;          /* send: its options; script: the script */
-};
-
-struct tcl_rules;
-
-struct rule {
-	int id;
+/* What a rule keeps of its Tcl words. */
+struct host_rule {
 	Tcl_Obj *text;         /* the words that made it, for `rules` */
-	struct lacp_cond *cond;
-	struct action *actions;
-	int n_actions;
-	unsigned long fired, limit; /* limit 0: no limit */
-	bool bypass;           /* -bypass-limit */
 	bool lacpd;            /* from inject: log as lacpd does */
-	bool uses_received;
-	bool last;             /* the condition at the last evaluation */
-	bool deleted, stopped;
-	lacp_time_t armed;     /* `after` counts from here */
-	lacp_time_t burst_start;
-	unsigned burst;
-	struct lacp_timer timer; /* the next `after` deadline */
-	struct tcl_rules *owner;
-	struct rule *next;
 };
 
-/* The rules of one port. */
+/* The host side of a port's rules: the exit a rule asked for. */
 struct tcl_rules {
 	struct tcl_port *tp;
 	struct lacp_tcl_state *st;
-	struct rule *head;
-	int next_id;
-	int busy;              /* evaluations and firings under way */
-	bool dying;            /* the port is gone: free when no longer busy */
-	bool pulse;            /* a LACPDU arrived in this instant */
-	bool restore_bypass;   /* the transmit limit is off for a rule */
-	bool exit_pending;
 	int exit_code;
-	struct lacp_timer post; /* the end of the instant */
+	struct lacp_timer post; /* the exit, at the end of the instant */
 };
 
 /* ---- lifetime */
 
-static void action_free(struct action *a)
+/* A host action's data: the Tcl object of `send` and `script`. */
+static void action_free(struct lacp_action *a)
 {
-	if (a->obj != NULL)
-		Tcl_DecrRefCount(a->obj);
+	if (a->host != NULL)
+		Tcl_DecrRefCount((Tcl_Obj *)a->host);
+	a->host = NULL;
 }
 
-static void rule_free(struct rule *r)
+/* The core's release of a rule's host data (ruleset.h). */
+static void rule_release(struct lacp_rule *r)
 {
-	int i;
+	struct host_rule *h = r->host;
+	size_t i;
 
-	lacp_timerq_cancel(r->owner->st->q, &r->timer);
 	for (i = 0; i < r->n_actions; i++)
 		action_free(&r->actions[i]);
-	ckfree(r->actions);
-	if (r->text != NULL)
-		Tcl_DecrRefCount(r->text);
-	if (r->cond != NULL)
-		lacp_cond_free(r->cond);
-	ckfree(r);
-}
-
-/* Frees the rules marked deleted (none is being evaluated). */
-static void sweep(struct tcl_rules *rs)
-{
-	struct rule **pp = &rs->head, *r;
-
-	while ((r = *pp) != NULL) {
-		if (r->deleted) {
-			*pp = r->next;
-			rule_free(r);
-		} else {
-			pp = &r->next;
-		}
+	if (h != NULL) {
+		if (h->text != NULL)
+			Tcl_DecrRefCount(h->text);
+		ckfree(h);
 	}
-}
-
-static void rules_destroy(struct tcl_rules *rs)
-{
-	struct rule *r;
-
-	lacp_timerq_cancel(rs->st->q, &rs->post);
-	while ((r = rs->head) != NULL) {
-		rs->head = r->next;
-		rule_free(r);
-	}
-	ckfree(rs);
-}
-
-/* Ends a stretch of work on RS begun with busy++: frees what waited. RS
- * may be gone afterwards. */
-static void release(struct tcl_rules *rs)
-{
-	if (--rs->busy > 0)
-		return;
-	if (rs->dying)
-		rules_destroy(rs);
-	else
-		sweep(rs);
+	r->host = NULL;
 }
 
 void lacp_tcl_rules_free(struct tcl_port *tp)
 {
 	struct tcl_rules **slot = lacp_tcl_port_rules(tp), *rs = *slot;
-	struct rule *r;
 
 	if (rs == NULL)
 		return;
 	*slot = NULL;
 	lacp_timerq_cancel(rs->st->q, &rs->post);
-	for (r = rs->head; r != NULL; r = r->next)
-		lacp_timerq_cancel(rs->st->q, &r->timer);
-	if (rs->busy) {
-		rs->dying = true;
-		return;
-	}
-	rules_destroy(rs);
-}
-
-/* ---- evaluation */
-
-static bool spent(const struct rule *r)
-{
-	return r->deleted || r->stopped || (r->limit && r->fired >= r->limit);
-}
-
-/* The condition of R now, with RECEIVED for the `received` clause. */
-static bool holds(struct tcl_rules *rs, struct rule *r, bool received)
-{
-	struct lacp_view v = lacp_tcl_port_view(rs->tp);
-
-	v.received = received;
-	v.armed = r->armed;
-	return lacp_cond_eval(r->cond, &v);
-}
-
-/* Arms R's timer for its next `after` deadline, if any. */
-static void arm_after(struct tcl_rules *rs, struct rule *r, lacp_time_t now)
-{
-	lacp_time_t next = lacp_cond_next_time(r->cond, r->armed, now);
-
-	if (next == LACP_TIME_NEVER || spent(r))
-		lacp_timerq_cancel(rs->st->q, &r->timer);
-	else
-		lacp_timerq_arm(rs->st->q, &r->timer, next);
-}
-
-/* Asks for the end-of-instant callback (post_fire). */
-static void arm_post(struct tcl_rules *rs, lacp_time_t at)
-{
-	if (!lacp_timer_armed(&rs->post) || rs->post.due > at)
-		lacp_timerq_arm(rs->st->q, &rs->post, at);
-}
-
-static void fire(struct tcl_rules *rs, struct rule *r, bool received);
-
-/* Evaluates every live rule of RS; RECEIVED is the `received` clause. */
-static void evaluate(struct tcl_rules *rs, bool received)
-{
-	struct rule *r;
-	bool now;
-
-	rs->busy++;
-	for (r = rs->head; r != NULL && !rs->dying; r = r->next) {
-		if (spent(r))
-			continue;
-		now = holds(rs, r, received);
-		if (now && !r->last)
-			fire(rs, r, received);
-		else
-			r->last = now;
-	}
-	release(rs);
-}
-
-/* Keeps TP's memory until the event loop is idle (the port was destroyed
- * by a rule inside an event the port's code is still delivering). */
-static void deferred_release(ClientData cd)
-{
-	Tcl_Release(cd);
-}
-
-/* Ends work on TP begun with Tcl_Preserve. */
-static void port_release(struct tcl_port *tp)
-{
-	if (lacp_tcl_port_deleted(tp))
-		Tcl_DoWhenIdle(deferred_release, tp);
-	else
-		Tcl_Release(tp);
-}
-
-void lacp_tcl_rules_event(struct tcl_port *tp, const struct lacp_event *ev)
-{
-	struct tcl_rules *rs = *lacp_tcl_port_rules(tp);
-	struct rule *r;
-	bool any = false;
-
-	if (rs == NULL || rs->head == NULL)
-		return;
-	Tcl_Preserve(tp);
-	rs->busy++;
-	if (ev->type == LACP_EV_RX && ev->decoded != NULL &&
-	    ev->decoded->cls == LACP_CLASS_LACPDU) {
-		/* A new arrival: `received` rises again for every rule. */
-		for (r = rs->head; r != NULL; r = r->next)
-			if (r->uses_received && !spent(r)) {
-				r->last = holds(rs, r, false);
-				any = true;
-			}
-		if (any) {
-			rs->pulse = true;
-			arm_post(rs, lacp_tcl_now(rs->st));
-		}
-	}
-	evaluate(rs, rs->pulse);
-	release(rs);
-	port_release(tp);
-}
-
-/* An `after` deadline of a rule: evaluate the port's rules. */
-static void after_fire(struct lacp_timer *t, lacp_time_t now)
-{
-	struct rule *r = LACP_CONTAINER_OF(t, struct rule, timer);
-	struct tcl_rules *rs = r->owner;
-	struct tcl_port *tp = rs->tp;
-
-	Tcl_Preserve(tp);
-	rs->busy++;
-	evaluate(rs, rs->pulse);
-	if (!rs->dying && !r->deleted)
-		arm_after(rs, r, now);
-	release(rs);
-	port_release(tp);
+	ckfree(rs);
 }
 
 /* Runs the `exit` a rule asked for, now that its PDU has left. */
-static void do_exit(Tcl_Interp *interp, int code)
-{
-	Tcl_Obj *cmd = Tcl_ObjPrintf("exit %d", code);
-
-	Tcl_IncrRefCount(cmd);
-	if (Tcl_EvalObjEx(interp, cmd, TCL_EVAL_GLOBAL) != TCL_OK) {
-		Tcl_AddErrorInfo(interp, "\n    (exit action of a lacp rule)");
-		Tcl_BackgroundException(interp, TCL_ERROR);
-	}
-	Tcl_DecrRefCount(cmd);
-}
-
-/*
- * The end of an instant in which something happened: `received` falls,
- * the transmit limit comes back, and a pending exit runs once the PDU
- * carrying the change has been handed to the transport (the core sends
- * it in the dispatch that ran the rule; only the transmit limit can hold
- * it, until tx_retry).
- */
 static void post_fire(struct lacp_timer *t, lacp_time_t now)
 {
 	struct tcl_rules *rs = LACP_CONTAINER_OF(t, struct tcl_rules, post);
-	struct tcl_port *tp = rs->tp;
-	struct lacp_port *p = lacp_tcl_port_core(tp);
-	Tcl_Interp *interp = lacp_tcl_port_interp(tp);
-	struct lacp_port_config cfg;
-	int code;
+	Tcl_Interp *interp = lacp_tcl_port_interp(rs->tp);
+	Tcl_Obj *cmd = Tcl_ObjPrintf("exit %d", rs->exit_code);
 
-	Tcl_Preserve(tp);
+	(void)now;
+	lacp_tcl_log(interp, LACP_LOG_INFO,
+		     "Exiting after successful injection and LACPDU transmission on %s",
+		     lacp_tcl_log_port_label(rs->tp));
+	Tcl_IncrRefCount(cmd);
 	Tcl_Preserve(interp);
-	rs->busy++;
-	if (rs->pulse) {
-		rs->pulse = false;
-		evaluate(rs, false);
+	if (Tcl_EvalObjEx(interp, cmd, TCL_EVAL_GLOBAL) != TCL_OK) {
+		Tcl_AddErrorInfo(interp, "\n    (exit action of a lacp rule)");
+		lacp_tcl_background_error(interp);
 	}
-	if (!rs->dying && rs->restore_bypass) {
-		rs->restore_bypass = false;
-		cfg = p->config;
-		cfg.tx_limit_bypass = false;
-		lacp_port_set_config(p, &cfg, now);
-	}
-	if (!rs->dying && rs->exit_pending) {
-		if (p->ntt && p->tx_enabled && p->tx_retry != LACP_TIME_NEVER) {
-			arm_post(rs, p->tx_retry);
-		} else {
-			rs->exit_pending = false;
-			code = rs->exit_code;
-			lacp_tcl_log(interp, LACP_LOG_INFO,
-				     "Exiting after successful injection and LACPDU transmission on %s",
-				     lacp_tcl_log_port_label(tp));
-			release(rs);
-			do_exit(interp, code);
-			goto out;
-		}
-	}
-	release(rs);
-out:
 	Tcl_Release(interp);
-	port_release(tp);
+	Tcl_DecrRefCount(cmd);
 }
 
 static struct tcl_rules *rules_get(struct tcl_port *tp)
@@ -377,228 +123,132 @@ static struct tcl_rules *rules_get(struct tcl_port *tp)
 		memset(rs, 0, sizeof *rs);
 		rs->tp = tp;
 		rs->st = lacp_tcl_port_state(tp);
-		rs->next_id = 1;
 		lacp_timer_init(&rs->post, post_fire);
-		rs->post.urgent = true; /* the end of the instant: not on the host's grid */
+		/* the end of the instant: not on the host's grid, and ahead of
+		 * frames already waiting */
+		rs->post.urgent = true;
 		*slot = rs;
 	}
 	return *slot;
 }
 
-/* ---- actions */
-
-static uint8_t edit(uint8_t state, const struct action *a)
+/* The rule with ID on TP, or NULL. */
+static const struct lacp_rule *rule_find(struct tcl_port *tp, int id)
 {
-	return a->whole ? a->set : (uint8_t)((state | a->set) & ~a->clear);
+	const struct lacp_rule *r;
+
+	for (r = lacp_port_rules(lacp_tcl_port_core(tp)); r != NULL; r = r->next)
+		if (r->id == id && !r->deleted)
+			return r;
+	return NULL;
 }
 
-/* Copies the field F of FROM into TO. */
-static void copy_field(struct lacp_lacpdu *to, const struct lacp_lacpdu *from,
-		       const struct field *f)
+/*
+ * The core's events about rules: a firing is logged (lacpd's lines for an
+ * inject rule), a runaway stop is an error, and a due exit runs at the end
+ * of the instant, after the LACPDU carrying the change.
+ */
+void lacp_tcl_rules_event(struct tcl_port *tp, const struct lacp_event *ev)
 {
-	bool partner = strncmp(f->name, "partner.", 8) == 0;
-	struct lacp_info *ti = partner ? &to->partner : &to->actor;
-	const struct lacp_info *fi = partner ? &from->partner : &from->actor;
-
-	switch (f->flag) {
-	case LACP_OVR_ACTOR_SYSTEM_PRIORITY:
-	case LACP_OVR_PARTNER_SYSTEM_PRIORITY: ti->system_priority = fi->system_priority; break;
-	case LACP_OVR_ACTOR_SYSTEM:
-	case LACP_OVR_PARTNER_SYSTEM: memcpy(ti->system, fi->system, 6); break;
-	case LACP_OVR_ACTOR_KEY:
-	case LACP_OVR_PARTNER_KEY: ti->key = fi->key; break;
-	case LACP_OVR_ACTOR_PORT_PRIORITY:
-	case LACP_OVR_PARTNER_PORT_PRIORITY: ti->port_priority = fi->port_priority; break;
-	case LACP_OVR_ACTOR_PORT:
-	case LACP_OVR_PARTNER_PORT: ti->port = fi->port; break;
-	case LACP_OVR_ACTOR_STATE:
-	case LACP_OVR_PARTNER_STATE: ti->state = fi->state; break;
-	case LACP_OVR_COLLECTOR_MAX_DELAY: to->collector_max_delay = from->collector_max_delay; break;
-	case LACP_OVR_VERSION: to->version = from->version; break;
-	}
-}
-
-/* Runs action A of rule R; TCL_ERROR leaves the message in INTERP. */
-static int run_action(struct tcl_rules *rs, struct rule *r, const struct action *a,
-		      Tcl_Interp *interp)
-{
-	struct tcl_port *tp = rs->tp;
-	struct lacp_port *p = lacp_tcl_port_core(tp);
-	lacp_time_t now = lacp_tcl_now(rs->st);
-	struct lacp_tx_override ovr;
+	Tcl_Interp *interp = lacp_tcl_port_interp(tp);
+	const struct lacp_rule *r;
+	const struct host_rule *h;
 	char s0[LACP_STATE_STRLEN], s1[LACP_STATE_STRLEN];
-	uint8_t v;
+	struct tcl_rules *rs;
+	size_t i;
 
-	switch (a->type) {
-	case A_SET_STATE:
-		if (a->partner) {
-			v = edit(p->partner.state, a);
-			if (r->lacpd)
-				lacp_tcl_log(interp, LACP_LOG_INFO,
-					     "Inject rule triggered on %s: Partner state %s -> %s",
-					     lacp_tcl_log_port_label(tp),
-					     lacp_state_format(p->partner.state, s0),
-					     lacp_state_format(v, s1));
-			lacp_port_write_partner_state(p, v, now);
-		} else {
-			v = edit(p->actor.state, a);
-			if (r->lacpd)
-				lacp_tcl_log(interp, LACP_LOG_INFO,
-					     "Inject rule triggered on %s: Actor state %s -> %s",
-					     lacp_tcl_log_port_label(tp),
-					     lacp_state_format(lacp_port_advertised_state(p), s0),
-					     lacp_state_format(v, s1));
-			lacp_port_write_actor_state(p, v, now);
-		}
-		return TCL_OK;
-	case A_FORCE: {
-		uint8_t mask = a->whole ? 0xff : (uint8_t)(a->set | a->clear);
-
-		lacp_port_force_actor_state(p, (uint8_t)(p->force_mask | mask),
-					    (uint8_t)((p->force_value & ~mask) | (a->set & mask)),
-					    now);
-		return TCL_OK;
+	if (ev->type == LACP_EV_EXIT) {
+		rs = rules_get(tp);
+		rs->exit_code = ev->to;
+		lacp_timerq_arm(rs->st->q, &rs->post, ev->time);
+		return;
 	}
-	case A_RELEASE:
-		lacp_port_force_actor_state(p, 0, 0, now);
-		return TCL_OK;
-	case A_SET:
-	case A_UNSET:
-		ovr = p->tx_override;
-		if (a->type == A_SET) {
-			ovr.fields |= a->field->flag;
-			copy_field(&ovr.pdu, &a->value, a->field);
-		} else {
-			ovr.fields &= ~a->field->flag;
-		}
-		lacp_port_set_tx_override(p, &ovr);
-		return TCL_OK;
-	case A_STOP_TX:
-	case A_START_TX:
-		lacp_port_set_tx_enabled(p, a->type == A_START_TX, now);
-		return TCL_OK;
-	case A_DROP_RX:
-	case A_ACCEPT_RX:
-		lacp_port_set_rx_enabled(p, a->type == A_ACCEPT_RX);
-		return TCL_OK;
-	case A_SEND: {
-		Tcl_Size n, i;
-		Tcl_Obj **opts, *words[2 + 64];
+	if (ev->type != LACP_EV_RULE || (r = rule_find(tp, ev->rule)) == NULL)
+		return;
+	h = r->host;
+	if (ev->on) {
+		lacp_tcl_log(interp, LACP_LOG_ERROR,
+			     "%s rule %d stopped: it fired 100 times within 1 ms (its actions re-trigger it)",
+			     lacp_tcl_log_port_label(tp), r->id);
+		return;
+	}
+	if (r->limit)
+		lacp_tcl_log(interp, LACP_LOG_INFO, "%s rule %d fired (%lu of %lu): %s",
+			     lacp_tcl_log_port_label(tp), r->id, ev->fired, r->limit,
+			     Tcl_GetString(h->text));
+	else
+		lacp_tcl_log(interp, LACP_LOG_INFO, "%s rule %d fired (%lu): %s",
+			     lacp_tcl_log_port_label(tp), r->id, ev->fired, Tcl_GetString(h->text));
+	lacp_tcl_hook_rule(tp, r->id, ev->fired, Tcl_GetString(h->text));
+	if (!h->lacpd)
+		return;
+	/* an inject rule writes whole states, in the order written */
+	for (i = 0; i < r->n_actions; i++) {
+		const struct lacp_action *a = &r->actions[i];
 
-		Tcl_ListObjGetElements(NULL, a->obj, &n, &opts);
+		if (a->type != LACP_ACT_SET_STATE)
+			continue;
+		lacp_tcl_log(interp, LACP_LOG_INFO, "Inject rule triggered on %s: %s state %s -> %s",
+			     lacp_tcl_log_port_label(tp), a->partner ? "Partner" : "Actor",
+			     lacp_state_format(a->partner ? ev->old_partner_state
+							  : ev->old_actor_state, s0),
+			     lacp_state_format(a->set, s1));
+	}
+}
+
+/*
+ * The actions only the host can run (the core's action op): `send`
+ * renders its options against the port as it is now, `link` acts on the
+ * interface or the wire, `script` runs at global level. An error is
+ * reported in the background and ends the rule's actions.
+ */
+int lacp_tcl_rules_action(struct tcl_port *tp, const struct lacp_rule *r,
+			  const struct lacp_action *a)
+{
+	Tcl_Interp *interp = lacp_tcl_port_interp(tp);
+	Tcl_InterpState saved;
+	Tcl_Size n, i;
+	Tcl_Obj **opts, *words[2 + 64];
+	int rc = TCL_OK;
+
+	Tcl_Preserve(interp);
+	saved = Tcl_SaveInterpState(interp, TCL_OK);
+	switch (a->type) {
+	case LACP_ACT_SEND:
+		Tcl_ListObjGetElements(NULL, (Tcl_Obj *)a->host, &n, &opts);
 		words[0] = Tcl_NewStringObj(lacp_tcl_port_name(tp), -1);
 		words[1] = Tcl_NewStringObj("send", 4);
 		for (i = 0; i < n && i < 64; i++)
 			words[2 + i] = opts[i];
 		Tcl_IncrRefCount(words[0]);
 		Tcl_IncrRefCount(words[1]);
-		i = lacp_tcl_port_send(tp, interp, (int)(2 + n), words);
+		rc = lacp_tcl_port_send(tp, interp, (int)(2 + n), words);
 		Tcl_DecrRefCount(words[0]);
 		Tcl_DecrRefCount(words[1]);
-		return (int)i;
-	}
-	case A_DISABLE:
-	case A_ENABLE:
-		lacp_tcl_port_set_admin(tp, a->type == A_ENABLE);
-		return TCL_OK;
-	case A_LINK:
-		return lacp_tcl_port_set_link(interp, tp, a->up);
-	case A_EXIT:
-		rs->exit_pending = true;
-		rs->exit_code = a->code;
-		arm_post(rs, now);
-		return TCL_OK;
-	case A_SCRIPT:
-		return Tcl_EvalObjEx(interp, a->obj, TCL_EVAL_GLOBAL);
-	case A_COUNT:
+		break;
+	case LACP_ACT_LINK:
+		rc = lacp_tcl_port_set_link(interp, tp, a->up);
+		break;
+	case LACP_ACT_SCRIPT:
+		rc = Tcl_EvalObjEx(interp, (Tcl_Obj *)a->host, TCL_EVAL_GLOBAL);
+		break;
+	default:
 		break;
 	}
-	return TCL_OK;
-}
-
-/* Turns the transmit limit off until the end of the instant. */
-static void bypass_on(struct tcl_rules *rs, lacp_time_t now)
-{
-	struct lacp_port *p = lacp_tcl_port_core(rs->tp);
-	struct lacp_port_config cfg;
-
-	if (p->config.tx_limit_bypass)
-		return; /* by configuration, or already by a rule */
-	cfg = p->config;
-	cfg.tx_limit_bypass = true;
-	lacp_port_set_config(p, &cfg, now);
-	rs->restore_bypass = true;
-	arm_post(rs, now);
-}
-
-/* R's condition has just become true: count, log, act, re-arm. */
-static void fire(struct tcl_rules *rs, struct rule *r, bool received)
-{
-	struct tcl_port *tp = rs->tp;
-	Tcl_Interp *interp = lacp_tcl_port_interp(tp);
-	lacp_time_t now = lacp_tcl_now(rs->st);
-	struct lacp_system *sys;
-	Tcl_InterpState saved;
-	int i;
-
-	r->last = true;
-	r->fired++;
-	if (now - r->burst_start < RUNAWAY_WINDOW) {
-		r->burst++;
-	} else {
-		r->burst_start = now;
-		r->burst = 1;
-	}
-	if (r->burst > RUNAWAY_FIRES) {
-		r->stopped = true;
-		r->fired--;
-		lacp_tcl_log(interp, LACP_LOG_ERROR,
-			     "%s rule %d stopped: it fired %d times within 1 ms (its actions re-trigger it)",
-			     lacp_tcl_log_port_label(tp), r->id, RUNAWAY_FIRES);
-		return;
-	}
-	rs->busy++;
-	Tcl_Preserve(interp);
-	saved = Tcl_SaveInterpState(interp, TCL_OK);
-	if (r->limit)
-		lacp_tcl_log(interp, LACP_LOG_INFO, "%s rule %d fired (%lu of %lu): %s",
-			     lacp_tcl_log_port_label(tp), r->id, r->fired, r->limit,
-			     Tcl_GetString(r->text));
-	else
-		lacp_tcl_log(interp, LACP_LOG_INFO, "%s rule %d fired (%lu): %s",
-			     lacp_tcl_log_port_label(tp), r->id, r->fired, Tcl_GetString(r->text));
-	lacp_tcl_hook_rule(tp, r->id, r->fired, Tcl_GetString(r->text));
-	if (r->bypass)
-		bypass_on(rs, now);
-	/* All the actions' changes leave together, in one LACPDU. */
-	sys = lacp_tcl_port_core(tp)->system;
-	lacp_system_hold(sys);
-	for (i = 0; i < r->n_actions && !rs->dying && !lacp_tcl_port_deleted(tp); i++) {
-		if (run_action(rs, r, &r->actions[i], interp) != TCL_OK) {
-			/* AppendObj frees the message; AddErrorInfo of its
-			 * string would leave the object behind. */
-			Tcl_AppendObjToErrorInfo(interp, Tcl_ObjPrintf(
-				"\n    (action %d of rule %d on port \"%s\")", i + 1, r->id,
-				lacp_tcl_port_name(tp)));
-			lacp_tcl_log(interp, LACP_LOG_ERROR, "%s rule %d: %s",
-				     lacp_tcl_log_port_label(tp), r->id,
-				     Tcl_GetString(Tcl_GetObjResult(interp)));
-			Tcl_BackgroundException(interp, TCL_ERROR);
-			break;
-		}
-	}
-	lacp_system_release(sys, now);
-	if (!rs->dying && !lacp_tcl_port_deleted(tp)) {
-		/* Changes the actions left pending (tx overrides) go now. */
-		lacp_port_run(lacp_tcl_port_core(tp), now);
-		r->armed = now;
-		if (!r->deleted)
-			r->last = holds(rs, r, received);
-		arm_after(rs, r, now);
+	if (rc != TCL_OK) {
+		/* AppendObj frees the message; AddErrorInfo of its string would
+		 * leave the object behind. */
+		Tcl_AppendObjToErrorInfo(interp, Tcl_ObjPrintf(
+			"\n    (action %d of rule %d on port \"%s\")",
+			(int)(a - r->actions) + 1, r->id, lacp_tcl_port_name(tp)));
+		lacp_tcl_log(interp, LACP_LOG_ERROR, "%s rule %d: %s",
+			     lacp_tcl_log_port_label(tp), r->id,
+			     Tcl_GetString(Tcl_GetObjResult(interp)));
+		lacp_tcl_background_error(interp);
 	}
 	Tcl_RestoreInterpState(interp, saved);
 	Tcl_Release(interp);
-	release(rs);
+	return rc == TCL_OK ? 0 : -1;
 }
 
 /* ---- reading rules */
@@ -669,7 +319,7 @@ static int read_state(Tcl_Interp *interp, const struct words *w, int first, int 
 }
 
 /* Reads "+BITS -BITS ..." words (from W->pos on) into A->set/A->clear. */
-static int read_bits(Tcl_Interp *interp, struct words *w, int first, struct action *a)
+static int read_bits(Tcl_Interp *interp, struct words *w, int first, struct lacp_action *a)
 {
 	while (w->pos < w->n && is_bits(w, w->pos)) {
 		const char *s = Tcl_GetString(w->v[w->pos]);
@@ -712,15 +362,15 @@ static int need(Tcl_Interp *interp, const struct words *w, int first, const char
 
 /* set-state actor|partner STATE | set-state actor|partner +BITS -BITS ...,
  * force actor STATE | force actor +BITS -BITS ... */
-static int read_state_action(Tcl_Interp *interp, struct words *w, int first, struct action *a)
+static int read_state_action(Tcl_Interp *interp, struct words *w, int first, struct lacp_action *a)
 {
 	const char *role;
-	const char *verb = act_name[a->type];
+	const char *verb = lacp_action_name[a->type];
 
 	if (need(interp, w, first, "actor or partner and a state") != TCL_OK)
 		return TCL_ERROR;
 	role = Tcl_GetString(w->v[w->pos]);
-	if (strcmp(role, "partner") == 0 && a->type == A_SET_STATE) {
+	if (strcmp(role, "partner") == 0 && a->type == LACP_ACT_SET_STATE) {
 		a->partner = true;
 	} else if (strcmp(role, "partner") == 0) {
 		return rule_error(interp, "SYNTAX", Tcl_ObjPrintf(
@@ -729,7 +379,7 @@ static int read_state_action(Tcl_Interp *interp, struct words *w, int first, str
 	} else if (strcmp(role, "actor") != 0) {
 		return rule_error(interp, "SYNTAX", Tcl_ObjPrintf(
 			"expected %s after \"%s\" but got \"%s\"",
-			a->type == A_SET_STATE ? "actor or partner" : "actor", verb, role));
+			a->type == LACP_ACT_SET_STATE ? "actor or partner" : "actor", verb, role));
 	}
 	w->pos++;
 	if (need(interp, w, first, "a state or +BITS -BITS") != TCL_OK)
@@ -742,15 +392,16 @@ static int read_state_action(Tcl_Interp *interp, struct words *w, int first, str
 }
 
 /* set FIELD VALUE | unset FIELD */
-static int read_field_action(Tcl_Interp *interp, struct words *w, int first, struct action *a)
+static int read_field_action(Tcl_Interp *interp, struct words *w, int first, struct lacp_action *a)
 {
 	const char *name, *value;
+	const struct field *f;
 	Tcl_Obj *names;
 	struct lacp_info *info;
 	size_t i;
 	long n;
 
-	if (need(interp, w, first, a->type == A_SET ? "a FIELD and a VALUE" : "a FIELD") != TCL_OK)
+	if (need(interp, w, first, a->type == LACP_ACT_SET ? "a FIELD and a VALUE" : "a FIELD") != TCL_OK)
 		return TCL_ERROR;
 	name = Tcl_GetString(w->v[w->pos++]);
 	for (i = 0; i < N_FIELDS && strcmp(fields[i].name, name) != 0; i++)
@@ -763,14 +414,15 @@ static int read_field_action(Tcl_Interp *interp, struct words *w, int first, str
 			"unknown field \"%s\" in \"%s\": must be %s", name,
 			action_text(interp, w, first, w->pos - 1), Tcl_GetString(names)));
 	}
-	a->field = &fields[i];
-	if (a->type == A_UNSET)
+	f = &fields[i];
+	a->field = f->flag;
+	if (a->type == LACP_ACT_UNSET)
 		return TCL_OK;
 	if (need(interp, w, first, "a VALUE") != TCL_OK)
 		return TCL_ERROR;
 	value = Tcl_GetString(w->v[w->pos++]);
 	info = strncmp(name, "partner.", 8) == 0 ? &a->value.partner : &a->value.actor;
-	switch (a->field->kind) {
+	switch (f->kind) {
 	case F_STATE:
 		return read_state(interp, w, first, w->pos - 1, &info->state);
 	case F_MAC:
@@ -782,14 +434,14 @@ static int read_field_action(Tcl_Interp *interp, struct words *w, int first, str
 	case F_U16:
 	case F_U8:
 		if (lacp_tcl_get_int_range(interp, w->v[w->pos - 1], name, 0,
-					   a->field->kind == F_U8 ? 255 : 65535, &n) != TCL_OK)
+					   f->kind == F_U8 ? 255 : 65535, &n) != TCL_OK)
 			return rule_error(interp, "VALUE", Tcl_ObjPrintf(
 				"bad value \"%s\" in \"%s\": expected 0..%d", value,
 				action_text(interp, w, first, w->pos - 1),
-				a->field->kind == F_U8 ? 255 : 65535));
+				f->kind == F_U8 ? 255 : 65535));
 		break;
 	}
-	switch (a->field->flag) {
+	switch (f->flag) {
 	case LACP_OVR_VERSION: a->value.version = (uint8_t)n; break;
 	case LACP_OVR_COLLECTOR_MAX_DELAY: a->value.collector_max_delay = (uint16_t)n; break;
 	case LACP_OVR_ACTOR_SYSTEM_PRIORITY:
@@ -804,7 +456,7 @@ static int read_field_action(Tcl_Interp *interp, struct words *w, int first, str
 }
 
 /* send ?-option value ...?: the options are checked now, as `send` will. */
-static int read_send_action(Tcl_Interp *interp, struct words *w, int first, struct action *a)
+static int read_send_action(Tcl_Interp *interp, struct words *w, int first, struct lacp_action *a)
 {
 	struct lacp_craft c;
 	struct lacp_craft_tlv tlvs[LACP_TCL_MAX_CRAFT_TLVS];
@@ -824,8 +476,8 @@ static int read_send_action(Tcl_Interp *interp, struct words *w, int first, stru
 	if (n > 64)
 		return rule_error(interp, "SYNTAX", Tcl_ObjPrintf("too many options in \"%s\"",
 			action_text(interp, w, first, w->pos - 1)));
-	a->obj = Tcl_NewListObj(n, w->v + start);
-	Tcl_IncrRefCount(a->obj);
+	a->host = Tcl_NewListObj(n, w->v + start);
+	Tcl_IncrRefCount((Tcl_Obj *)a->host);
 	if (n == 2 && strcmp(Tcl_GetString(w->v[start]), "-raw") == 0)
 		return TCL_OK;
 	words[0] = words[1] = NULL;
@@ -848,32 +500,32 @@ static int read_send_action(Tcl_Interp *interp, struct words *w, int first, stru
 }
 
 /* Reads one action from W (its name at W->pos) into A. */
-static int read_action(Tcl_Interp *interp, struct words *w, struct action *a)
+static int read_action(Tcl_Interp *interp, struct words *w, struct lacp_action *a)
 {
 	int first = w->pos, type, code;
 	const char *s;
 
 	memset(a, 0, sizeof *a);
-	for (type = 0; type < A_COUNT; type++)
-		if (strcmp(act_name[type], Tcl_GetString(w->v[w->pos])) == 0)
+	for (type = 0; type < LACP_ACT_COUNT; type++)
+		if (strcmp(lacp_action_name[type], Tcl_GetString(w->v[w->pos])) == 0)
 			break;
-	if (type == A_COUNT)
+	if (type == LACP_ACT_COUNT)
 		return rule_error(interp, "ACTION", Tcl_ObjPrintf(
 			"unknown action \"%s\": must be set-state, force, release, set, unset, "
 			"stop-tx, start-tx, drop-rx, accept-rx, send, disable, enable, link, exit "
 			"or script", Tcl_GetString(w->v[w->pos])));
-	a->type = (enum act_type)type;
+	a->type = (enum lacp_action_type)type;
 	w->pos++;
 	switch (a->type) {
-	case A_SET_STATE:
-	case A_FORCE:
+	case LACP_ACT_SET_STATE:
+	case LACP_ACT_FORCE:
 		return read_state_action(interp, w, first, a);
-	case A_SET:
-	case A_UNSET:
+	case LACP_ACT_SET:
+	case LACP_ACT_UNSET:
 		return read_field_action(interp, w, first, a);
-	case A_SEND:
+	case LACP_ACT_SEND:
 		return read_send_action(interp, w, first, a);
-	case A_LINK:
+	case LACP_ACT_LINK:
 		if (need(interp, w, first, "up or down") != TCL_OK)
 			return TCL_ERROR;
 		s = Tcl_GetString(w->v[w->pos++]);
@@ -882,7 +534,7 @@ static int read_action(Tcl_Interp *interp, struct words *w, struct action *a)
 				"expected up or down after \"link\" but got \"%s\"", s));
 		a->up = strcmp(s, "up") == 0;
 		return TCL_OK;
-	case A_EXIT:
+	case LACP_ACT_EXIT:
 		if (w->pos < w->n && Tcl_GetIntFromObj(NULL, w->v[w->pos], &code) == TCL_OK) {
 			if (code < 0 || code > 255)
 				return rule_error(interp, "VALUE", Tcl_ObjPrintf(
@@ -892,12 +544,12 @@ static int read_action(Tcl_Interp *interp, struct words *w, struct action *a)
 			w->pos++;
 		}
 		return TCL_OK;
-	case A_SCRIPT:
+	case LACP_ACT_SCRIPT:
 		if (need(interp, w, first, "a SCRIPT") != TCL_OK)
 			return TCL_ERROR;
-		a->obj = w->v[w->pos++];
-		Tcl_IncrRefCount(a->obj);
-		if (!Tcl_CommandComplete(Tcl_GetString(a->obj)))
+		a->host = w->v[w->pos++];
+		Tcl_IncrRefCount((Tcl_Obj *)a->host);
+		if (!Tcl_CommandComplete(Tcl_GetString((Tcl_Obj *)a->host)))
 			return rule_error(interp, "SYNTAX", Tcl_ObjPrintf(
 				"incomplete script in \"%s\"",
 				action_text(interp, w, first, w->pos - 1)));
@@ -909,7 +561,7 @@ static int read_action(Tcl_Interp *interp, struct words *w, struct action *a)
 
 /* A rule being built. */
 struct draft {
-	struct action actions[64];
+	struct lacp_action actions[64];
 	int n;
 	unsigned long limit;
 	bool bypass;
@@ -1010,45 +662,38 @@ static int read_actions(Tcl_Interp *interp, int first, int objc, Tcl_Obj *const 
 	return TCL_OK;
 }
 
-/* Adds a rule to TP from COND, TEXT and D (whose actions it takes), then
- * evaluates it once: a condition already true fires at once. LACPD is the
- * inject rule for lacpd's log lines, NULL for `when`. */
+/* Adds a rule to TP from COND, TEXT and D (whose actions it takes); the
+ * core evaluates it at once: a condition already true fires now. LACPD is
+ * the inject rule for lacpd's log lines, NULL for `when`. */
 static int add_rule(struct tcl_port *tp, Tcl_Interp *interp, struct lacp_cond *cond,
 		    Tcl_Obj *text, struct draft *d, const char *lacpd)
 {
-	struct tcl_rules *rs = rules_get(tp);
-	struct rule *r = ckalloc(sizeof *r), **pp;
-	lacp_time_t now = lacp_tcl_now(rs->st);
+	struct lacp_rule *r = lacp_rule_new(cond, (size_t)d->n);
+	struct host_rule *h;
 	int id;
 
-	memset(r, 0, sizeof *r);
-	r->id = id = rs->next_id++;
-	r->text = text;
-	Tcl_IncrRefCount(text);
-	r->cond = cond;
-	r->n_actions = d->n;
-	r->actions = ckalloc(sizeof r->actions[0] * (d->n ? (size_t)d->n : 1));
+	if (r == NULL) {
+		draft_free(d);
+		return lacp_tcl_error(interp, "LACP NOMEM", "out of memory");
+	}
 	memcpy(r->actions, d->actions, sizeof r->actions[0] * (size_t)d->n);
 	d->n = 0;
+	h = ckalloc(sizeof *h);
+	h->text = text;
+	Tcl_IncrRefCount(text);
+	h->lacpd = lacpd != NULL;
+	r->host = h;
+	r->release = rule_release;
 	r->limit = d->limit;
 	r->bypass = d->bypass;
-	r->lacpd = lacpd != NULL;
-	r->uses_received = lacp_cond_uses_received(cond);
-	r->armed = now;
-	r->burst_start = INT64_MIN / 2; /* long ago */
-	r->owner = rs;
-	lacp_timer_init(&r->timer, after_fire);
-	for (pp = &rs->head; *pp != NULL; pp = &(*pp)->next)
-		;
-	*pp = r;
 	if (lacpd != NULL)
 		lacp_tcl_log(interp, LACP_LOG_INFO, "Inject rule configured for %s: %s",
 			     lacp_tcl_log_port_label(tp), lacpd);
-	arm_after(rs, r, now);
-	rs->busy++;
-	if (holds(rs, r, rs->pulse))
-		fire(rs, r, rs->pulse);
-	release(rs);
+	id = lacp_port_rule_add(lacp_tcl_port_core(tp), r, lacp_tcl_now(lacp_tcl_port_state(tp)));
+	if (id < 0)
+		return lacp_tcl_error(interp, "LACP PORT GONE", "port \"%s\" is being destroyed",
+				      lacp_tcl_port_name(tp));
+	/* a script action of the first evaluation may have left a result */
 	Tcl_SetObjResult(interp, Tcl_NewIntObj(id));
 	return TCL_OK;
 }
@@ -1117,14 +762,14 @@ static int rules_inject(struct tcl_port *tp, Tcl_Interp *interp, int objc,
 	order[0] = in.partner_first ? 1 : 0;
 	order[1] = 1 - order[0];
 	for (k = 0; k < 2; k++) {
-		struct action *a = &d.actions[d.n];
+		struct lacp_action *a = &d.actions[d.n];
 
 		if (order[k] == 0 && !in.set_actor)
 			continue;
 		if (order[k] == 1 && !in.set_partner)
 			continue;
 		memset(a, 0, sizeof *a);
-		a->type = A_SET_STATE;
+		a->type = LACP_ACT_SET_STATE;
 		a->whole = true;
 		a->partner = order[k] == 1;
 		a->set = a->partner ? in.partner : in.actor;
@@ -1132,7 +777,7 @@ static int rules_inject(struct tcl_port *tp, Tcl_Interp *interp, int objc,
 	}
 	if (d.exit_code >= 0) {
 		memset(&d.actions[d.n], 0, sizeof d.actions[0]);
-		d.actions[d.n].type = A_EXIT;
+		d.actions[d.n].type = LACP_ACT_EXIT;
 		d.actions[d.n].code = d.exit_code;
 		d.n++;
 	}
@@ -1143,25 +788,26 @@ static int rules_inject(struct tcl_port *tp, Tcl_Interp *interp, int objc,
 /* NAME rules ?delete ID ?ID ...?? */
 static int rules_list(struct tcl_port *tp, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
 {
-	struct tcl_rules *rs = *lacp_tcl_port_rules(tp);
-	struct rule *r;
+	struct lacp_port *p = lacp_tcl_port_core(tp);
+	const struct lacp_rule *r;
 	Tcl_Obj *list, *d;
 	int i, id;
 
 	if (objc == 2) {
 		list = Tcl_NewListObj(0, NULL);
-		for (r = rs ? rs->head : NULL; r != NULL; r = r->next) {
+		for (r = lacp_port_rules(p); r != NULL; r = r->next) {
 			if (r->deleted)
 				continue;
 			d = Tcl_NewDictObj();
 			Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("id", -1), Tcl_NewIntObj(r->id));
-			Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("text", -1), r->text);
+			Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("text", -1),
+				       ((const struct host_rule *)r->host)->text);
 			Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("fired", -1),
 				       Tcl_NewWideIntObj((Tcl_WideInt)r->fired));
 			Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("limit", -1),
 				       Tcl_NewWideIntObj((Tcl_WideInt)r->limit));
 			Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("spent", -1),
-				       Tcl_NewBooleanObj(spent(r)));
+				       Tcl_NewBooleanObj(lacp_rule_spent(r)));
 			Tcl_DictObjPut(NULL, d, Tcl_NewStringObj("stopped", -1),
 				       Tcl_NewBooleanObj(r->stopped));
 			Tcl_ListObjAppendElement(NULL, list, d);
@@ -1173,11 +819,7 @@ static int rules_list(struct tcl_port *tp, Tcl_Interp *interp, int objc, Tcl_Obj
 		return lacp_tcl_wrong_args(interp, 2, objv, "?delete ID ?ID ...??");
 	/* check every id first: all or nothing */
 	for (i = 3; i < objc; i++) {
-		r = NULL;
-		if (rs != NULL && Tcl_GetIntFromObj(NULL, objv[i], &id) == TCL_OK)
-			for (r = rs->head; r != NULL && (r->deleted || r->id != id); r = r->next)
-				;
-		if (r == NULL) {
+		if (Tcl_GetIntFromObj(NULL, objv[i], &id) != TCL_OK || rule_find(tp, id) == NULL) {
 			Tcl_Obj *code[4] = {Tcl_NewStringObj("LACP", -1),
 				Tcl_NewStringObj("LOOKUP", -1), Tcl_NewStringObj("RULE", -1),
 				objv[i]};
@@ -1190,15 +832,8 @@ static int rules_list(struct tcl_port *tp, Tcl_Interp *interp, int objc, Tcl_Obj
 	}
 	for (i = 3; i < objc; i++) {
 		Tcl_GetIntFromObj(NULL, objv[i], &id);
-		for (r = rs->head; r != NULL && (r->deleted || r->id != id); r = r->next)
-			;
-		if (r == NULL)
-			continue; /* the same id twice */
-		r->deleted = true;
-		lacp_timerq_cancel(rs->st->q, &r->timer);
+		lacp_port_rule_delete(p, id); /* the same id twice: -ENOENT */
 	}
-	rs->busy++;
-	release(rs);
 	return TCL_OK;
 }
 

@@ -152,6 +152,7 @@ static int clock_advance(struct lacp_tcl_state *st, Tcl_Interp *interp, int objc
 		}
 	} while (st->vclock.now < target);
 	st->advancing = false;
+	lacp_tcl_flush_background(st);
 	Tcl_SetObjResult(interp, Tcl_NewWideIntObj(st->vclock.now / 1000));
 	return TCL_OK;
 }

@@ -17,6 +17,25 @@ lacp_time_t lacp_tcl_now(const struct lacp_tcl_state *st)
 	return st->virtual_clock ? st->vclock.now : lacp_clock_monotonic();
 }
 
+void lacp_tcl_background_error(Tcl_Interp *interp)
+{
+	struct lacp_tcl_state *st = Tcl_GetAssocData(interp, LACP_ASSOC_KEY, NULL);
+
+	Tcl_BackgroundException(interp, TCL_ERROR);
+	if (st != NULL)
+		st->bg_pending = true;
+}
+
+void lacp_tcl_flush_background(struct lacp_tcl_state *st)
+{
+	if (!st->bg_pending)
+		return;
+	st->bg_pending = false;
+	/* Tcl reports background errors from an idle handler. */
+	while (Tcl_DoOneEvent(TCL_IDLE_EVENTS | TCL_DONT_WAIT))
+		;
+}
+
 /*
  * Real time: the queue is an event source of Tcl's notifier. At every
  * turn of the event loop, source_setup() bounds the notifier's wait by

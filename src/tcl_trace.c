@@ -112,7 +112,7 @@ void lacp_tcl_trace_event(struct lacp_tcl_state *st, const char *port, const uin
 		Tcl_Preserve(interp);
 		if (Tcl_EvalObjEx(interp, cmd, TCL_EVAL_GLOBAL) != TCL_OK) {
 			Tcl_AddErrorInfo(interp, "\n    (lacp::trace live output)");
-			Tcl_BackgroundException(interp, TCL_ERROR);
+			lacp_tcl_background_error(interp);
 		}
 		Tcl_Release(interp);
 		Tcl_DecrRefCount(cmd);

@@ -66,8 +66,9 @@ static bool within_limit(const struct sim_port *sp, unsigned limit, lacp_time_t 
 	for (size_t i = 0; i < sp->n_tx && n < 4096; i++)
 		if (sp->tx[i].subtype == LACP_SUBTYPE_LACP)
 			t[n++] = sp->tx[i].time;
+	/* any window of W, closed at both ends (6.4.16) */
 	for (size_t i = 0; i + limit < n; i++)
-		if (t[i + limit] - t[i] < w)
+		if (t[i + limit] - t[i] <= w)
 			return false;
 	return true;
 }
@@ -262,11 +263,10 @@ static void test_tx_limit(void)
 	CHECK(within_limit(v[1], 3, LACP_SEC(1)));
 	const struct sim_tx *x = sim_last_lacpdu(v[0]);
 	CHECK(x && x->pdu.collector_max_delay == 10);
-	/* a held PDU left exactly when the window opened */
+	/* a held PDU left the first moment the closed window allowed */
 	bool found = false;
 	for (size_t i = 3; i < v[0]->n_tx; i++)
-		if (v[0]->tx[i].time % LACP_SEC(1) != 0 &&
-		    v[0]->tx[i].time == v[0]->tx[i - 3].time + LACP_SEC(1))
+		if (v[0]->tx[i].time == v[0]->tx[i - 3].time + LACP_SEC(1) + LACP_US(1))
 			found = true;
 	CHECK(found);
 	/* bypass: the limit no longer holds anything back */

@@ -37,7 +37,7 @@ run -c 'lacp::wire create w
 	lappend r [a wait {mux is COLLECTING_DISTRIBUTING} -timeout 5000]
 	lacp::hook wait -timeout 10000
 	lappend r [expr {[dict get [lacp::hook stats] failed] >= 4}]'
-expect "missing hook: ports negotiate again, hooks fail" "$OUT" "1 1 1"
+expect "missing hook: ports negotiate again, hooks fail (rc $RC, stderr [$ERR])" "$OUT" "1 1 1"
 expect "missing hook: log lines" "$(grep -c 'cannot be run' "$CTL_LOG")" 1
 ctl_log_has "error: hook $CTL_DIR/no-such-hook cannot be run: No such file or directory" ||
 	fail "missing hook: the log line does not say why"

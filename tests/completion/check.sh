@@ -36,6 +36,8 @@ offers "--hook-max" lacpctld --hook-
 offers "-quick" lacp-conform -q
 offers "-json -junit" lacp-conform -i eth0 -j
 offers "lo" lacp-conform -i l
+offers "active passive" lacp-conform -i eth0 -dut-mode ""
+offers "-dut-mode -dut-rate -dut-lag -dut-probe" lacp-conform -i eth0 -dut
 # a script's arguments are files, not lacpd options
 offers "" lacpsh /nonexistent-script.tcl --ra
 [ $failed = 0 ] && echo "ok: completion of lacpsh, lacpctld, lacpctlc and lacp-conform"

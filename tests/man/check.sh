@@ -26,6 +26,8 @@ for prog in lacpsh lacpctlc lacpctld lacp-conform; do
 	[ -x "$bin/$prog" ] || { echo "note: no $prog in $bin: its page is not checked"; continue; }
 	page=$(ls "$man_dir/$prog".[0-9] 2>/dev/null | head -1)
 	[ -n "$page" ] || { fail "$prog has no manual page"; continue; }
+	before=$failed
+	failed=0
 	text=$(render "$page")
 	grep -q '^EXIT STATUS' <<<"$text" || fail "$prog($page): no EXIT STATUS section"
 	help=$("$bin/$prog" --help 2>&1) || fail "$prog --help exits $?"
@@ -38,7 +40,8 @@ for prog in lacpsh lacpctlc lacpctld lacp-conform; do
 		grep -qE -- "(^|[^-A-Za-z0-9])$o([^-A-Za-z0-9]|$)" <<<"$text" ||
 			fail "$prog: option $o of --help is not in $(basename "$page")"
 	done
-	echo "ok: $prog: $(wc -w <<<"$opts") options of --help in $(basename "$page")"
+	[ $failed = 0 ] && echo "ok: $prog: $(wc -w <<<"$opts") options of --help in $(basename "$page")"
+	[ $before = 0 ] || failed=1
 done
 
 # lacp(n) against the package itself

@@ -34,11 +34,17 @@ fi
 mkdir -p "$tmpbase"
 tmp=$(mktemp -d "$tmpbase/package.XXXXXX")
 dpid=
+had_group=0
+getent group lacp >/dev/null && had_group=1
 cleanup() {
 	[ -n "$dpid" ] && kill -KILL "$dpid" 2>/dev/null
 	if [ -f "$marker" ]; then
 		apt_ purge lacp >/dev/null 2>&1
 		rm -f "$marker"
+	fi
+	# a package that failed to remove its group does not leave it here
+	if [ $had_group = 0 ] && getent group lacp >/dev/null; then
+		delgroup --system --only-if-empty lacp >/dev/null 2>&1
 	fi
 	rm -rf "$tmp"
 }

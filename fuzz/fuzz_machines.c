@@ -122,7 +122,8 @@ static bool live(const struct fport *fp)
 static bool mux_attached(int mux)
 {
 	return mux == LACP_MUX_ATTACHED || mux == LACP_MUX_COLLECTING ||
-	       mux == LACP_MUX_DISTRIBUTING || mux == LACP_MUX_COLLECTING_DISTRIBUTING;
+	       mux == LACP_MUX_DISTRIBUTING || mux == LACP_MUX_COLLECTING_DISTRIBUTING ||
+	       mux == LACP_MUX_ATTACHED_WTR;
 }
 
 static bool mux_collecting(int mux)
@@ -333,7 +334,8 @@ static void check_system(struct fuzz *f, int s)
 		FUZZ_ASSERTF(ag->n_ports == n, "aggregator %u: %u ports, %u use it", ag->id,
 			     ag->n_ports, n);
 		FUZZ_ASSERT(ag->n_selected == sel);
-		FUZZ_ASSERT(ag->n_ports > 0);
+		/* A fixed set (7.3.1): aggs[i] is aggregator i + 1, free or not. */
+		FUZZ_ASSERT(ag->id == i + 1);
 		if (sys->max_ports)
 			FUZZ_ASSERT(ag->n_selected <= sys->max_ports);
 	}

@@ -51,6 +51,7 @@ struct lacp_io {
 	unsigned count;    /* frames in the current batch */
 	unsigned next;     /* the next one lacp_io_recv() returns */
 	uint64_t batch_mono_us;
+	uint64_t batch_real_us; /* CLOCK_REALTIME read right after batch_mono_us */
 	struct lacp_io_stats stats;
 	struct mmsghdr msgs[IO_BATCH];
 	struct io_slot slots[IO_BATCH];
@@ -270,6 +271,11 @@ static int fill_batch(struct lacp_io *io)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	io->batch_mono_us = (uint64_t)now.tv_sec * 1000000u +
 			    (uint64_t)now.tv_nsec / 1000u;
+	/* The kernel stamps frames on the real-time clock: this pair of
+	 * reads puts them on the monotonic one (stamp_mono_us). */
+	clock_gettime(CLOCK_REALTIME, &now);
+	io->batch_real_us = (uint64_t)now.tv_sec * 1000000u +
+			    (uint64_t)now.tv_nsec / 1000u;
 	io->count = (unsigned)n;
 	return n;
 }
@@ -324,6 +330,11 @@ static bool slot_frame(struct lacp_io *io, unsigned i, struct lacp_io_frame *f)
 		f->kernel_us = (uint64_t)ts->tv_sec * 1000000u +
 			       (uint64_t)ts->tv_nsec / 1000u;
 	f->mono_us = io->batch_mono_us;
+	/* How long before the read the kernel took it, on the monotonic
+	 * axis; a stamp from the future (the clock set back) is none. */
+	if (f->kernel_us != 0 && f->kernel_us <= io->batch_real_us &&
+	    io->batch_real_us - f->kernel_us < io->batch_mono_us)
+		f->stamp_mono_us = io->batch_mono_us - (io->batch_real_us - f->kernel_us);
 
 	io->stats.rx_frames++;
 	io->stats.rx_bytes += wire;

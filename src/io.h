@@ -40,6 +40,7 @@ struct lacp_io_frame {
 	uint8_t pkt_type;     /* PACKET_HOST, PACKET_MULTICAST, PACKET_OTHERHOST... */
 	uint64_t kernel_us;   /* kernel receive stamp, CLOCK_REALTIME µs; 0 if none */
 	uint64_t mono_us;     /* CLOCK_MONOTONIC µs read right after the socket read */
+	uint64_t stamp_mono_us; /* kernel_us on the CLOCK_MONOTONIC axis; 0 if none */
 };
 
 /* Counters since lacp_io_open(). */

@@ -8,6 +8,7 @@
  * in the system's queue armed for its earliest future deadline.
  */
 #include "sm.h"
+#include "measure.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -32,7 +33,7 @@ const char *const lacp_periodic_state_name[LACP_PERIODIC_COUNT] = {
 
 const char *const lacp_mux_state_name[LACP_MUX_COUNT] = {
 	"DETACHED", "WAITING", "ATTACHED", "COLLECTING", "DISTRIBUTING",
-	"COLLECTING_DISTRIBUTING",
+	"COLLECTING_DISTRIBUTING", "ATTACHED_WTR",
 };
 
 const char *const lacp_selected_name[LACP_SELECTED_COUNT] = {
@@ -116,6 +117,9 @@ void lacp_port_config_default(struct lacp_port_config *c)
 	c->port_number = 1;
 	c->port_priority = 32768;
 	c->timing = lacp_timing_default();
+	c->measure = true;
+	c->fallback_timeout = LACP_SEC(90);
+	c->revertive = true;
 	/* partner_admin stays all zero: see sm.h. */
 }
 
@@ -362,18 +366,29 @@ const struct lacp_aggregator *lacp_system_aggregator(const struct lacp_system *s
 	return id ? agg_find_id(s, id) : NULL;
 }
 
-/* Next aggregator id: counting up so a reselected port visibly gets a new
- * aggregator, skipping ids in use after a wrap. */
-static uint16_t agg_new_id(struct lacp_system *s)
+/* One more aggregator for S, with the next id (7.3.1: aAggID): a system
+ * has as many as it ever had ports, each with its id for the system's
+ * life. -ENOMEM, or -ERANGE past 65535. */
+static int agg_add(struct lacp_system *s)
 {
-	for (unsigned tries = 0; tries < 65536; tries++) {
-		uint16_t id = s->next_agg_id++;
+	struct lacp_aggregator *a;
 
-		if (s->next_agg_id == 0)
-			s->next_agg_id = 1;
-		if (id && !agg_find_id(s, id))
-			return id;
+	if (s->n_aggs >= 65535)
+		return -ERANGE;
+	if (s->n_aggs == s->cap_aggs) {
+		size_t cap = s->cap_aggs ? s->cap_aggs * 2 : 8;
+		struct lacp_aggregator **v = realloc(s->aggs, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		s->aggs = v;
+		s->cap_aggs = cap;
 	}
+	a = calloc(1, sizeof(*a));
+	if (!a)
+		return -ENOMEM;
+	a->id = (uint16_t)(s->n_aggs + 1);
+	s->aggs[s->n_aggs++] = a;
 	return 0;
 }
 
@@ -415,6 +430,7 @@ static void agg_join(struct lacp_port *p, struct lacp_aggregator *a, lacp_time_t
 	};
 
 	sweep_later(p->system);
+	p->system->rank_gen++;
 	p->agg = a;
 	p->aggregator = a->id;
 	a->n_ports++;
@@ -435,6 +451,7 @@ static void agg_leave(struct lacp_port *p, lacp_time_t now)
 	if (!a)
 		return;
 	sweep_later(s);
+	s->rank_gen++;
 	a->n_ports--;
 	if (p->selected == LACP_SELECTED)
 		a->n_selected--;
@@ -443,57 +460,42 @@ static void agg_leave(struct lacp_port *p, lacp_time_t now)
 	queue_event(p, &ev, NULL, NULL, 0);
 	if (a->n_ports)
 		return;
-	for (size_t i = 0; i < s->n_aggs; i++) {
-		if (s->aggs[i] == a) {
-			memmove(&s->aggs[i], &s->aggs[i + 1],
-				(s->n_aggs - i - 1) * sizeof(s->aggs[0]));
-			s->n_aggs--;
-			break;
-		}
-	}
-	free(a);
+	/* Free again: the next port that selects it gives it its LAG ID. */
+	a->individual = false;
+	memset(&a->actor, 0, sizeof(a->actor));
+	memset(&a->partner, 0, sizeof(a->partner));
 }
 
-/* The aggregator P must use: one with P's LAG ID when P may share, else a
- * new one. NULL when out of memory or ids (P then stays UNSELECTED). */
+/* The aggregator P must use (6.4.14.1): the one carrying P's LAG ID when
+ * P may share, else the free one with the lowest id, which takes P's LAG
+ * ID. NULL when none is free (P then stays UNSELECTED). */
 static struct lacp_aggregator *agg_choose(struct lacp_port *p)
 {
 	struct lacp_system *s = p->system;
 	struct lacp_info actor, partner;
-	struct lacp_aggregator *a;
+	struct lacp_aggregator *a, *free_agg = NULL;
 	bool individual;
 
 	port_lag_id(p, &actor, &partner, &individual);
-	if (!individual) {
-		for (size_t i = 0; i < s->n_aggs; i++) {
-			a = s->aggs[i];
-			if (!a->individual && same_ids(&a->actor, &actor) &&
-			    same_ids(&a->partner, &partner))
-				return a;
+	for (size_t i = 0; i < s->n_aggs; i++) {
+		a = s->aggs[i];
+		if (s->agg_limit && a->id > s->agg_limit)
+			break; /* aggs[] is in id order */
+		if (!a->n_ports) {
+			if (!free_agg)
+				free_agg = a;
+			continue;
 		}
+		if (!individual && !a->individual && same_ids(&a->actor, &actor) &&
+		    same_ids(&a->partner, &partner))
+			return a;
 	}
-	if (s->n_aggs == s->cap_aggs) {
-		size_t cap = s->cap_aggs ? s->cap_aggs * 2 : 8;
-		struct lacp_aggregator **v = realloc(s->aggs, cap * sizeof(*v));
-
-		if (!v)
-			return NULL;
-		s->aggs = v;
-		s->cap_aggs = cap;
-	}
-	a = calloc(1, sizeof(*a));
-	if (!a)
+	if (!free_agg)
 		return NULL;
-	a->id = agg_new_id(s);
-	if (!a->id) {
-		free(a);
-		return NULL;
-	}
-	a->individual = individual;
-	a->actor = actor;
-	a->partner = partner;
-	s->aggs[s->n_aggs++] = a;
-	return a;
+	free_agg->individual = individual;
+	free_agg->actor = actor;
+	free_agg->partner = partner;
+	return free_agg;
 }
 
 /* ---- per-machine set_state: count the entry, note the event, run the
@@ -512,6 +514,7 @@ static void sel_set(struct lacp_port *p, enum lacp_selected to, lacp_time_t now)
 			p->agg->n_selected++;
 	}
 	p->selected = to;
+	p->system->rank_gen++;
 	/* Ready and the STANDBY places of the others depend on it. */
 	if (from != LACP_STATE_BEGIN)
 		sweep_later(p->system);
@@ -541,15 +544,37 @@ static void loopback_set(struct lacp_port *p, bool on, lacp_time_t now)
 	simple_event(p, LACP_EV_LOOPBACK, LACP_M_RX, 0, 0, on, now);
 }
 
+/* The partner a defaulted port records: the Partner_Admin values, or in
+ * fallback a partner in sync that makes the port Individual (its own
+ * port number in the LAG ID) or aggregatable with the other fallback
+ * ports of its key (an all-zero system), keeping the admin A and T bits. */
+static struct lacp_info default_partner(const struct lacp_port *p)
+{
+	struct lacp_info i;
+
+	if (!p->fallback)
+		return p->config.partner_admin;
+	memset(&i, 0, sizeof(i));
+	i.key = p->actor.key;
+	i.port = p->actor.port;
+	i.state = (uint8_t)((p->config.partner_admin.state &
+			     (LACP_STATE_ACTIVITY | LACP_STATE_TIMEOUT)) |
+			    LACP_STATE_SYNC | LACP_STATE_COLLECTING | LACP_STATE_DISTRIBUTING);
+	if (p->config.fallback == LACP_FALLBACK_STATIC)
+		i.state |= LACP_STATE_AGGREGATION;
+	return i;
+}
+
 /* recordDefault (6.4.9): the administrative partner becomes the
  * operational one and the actor is Defaulted. */
 static void record_default(struct lacp_port *p, lacp_time_t now)
 {
 	uint8_t before = p->partner.state;
+	struct lacp_info admin = default_partner(p);
 
-	p->partner = p->config.partner_admin;
+	p->partner = admin;
 	p->partner.state = before; /* so the Synchronization count sees the change */
-	partner_state_set(p, p->config.partner_admin.state);
+	partner_state_set(p, admin.state);
 	p->actor.state |= LACP_STATE_DEFAULTED;
 	loopback_set(p, false, now);
 }
@@ -626,6 +651,33 @@ static void current_while_start(struct lacp_port *p, bool longer, lacp_time_t no
 	p->current_while = after(now, longer ? t->long_timeout : t->short_timeout);
 }
 
+/* The fallback timer (re)starts: the port came up, or a LACPDU arrived. */
+static void fallback_arm(struct lacp_port *p, lacp_time_t now)
+{
+	p->fallback_start = now;
+	p->fallback_timer = p->config.fallback ? after(now, p->config.fallback_timeout)
+					       : LACP_TIME_NEVER;
+}
+
+/* Whether a DEFAULTED port's silence has lasted the fallback timeout. */
+static bool fallback_due(const struct lacp_port *p, lacp_time_t now)
+{
+	return p->config.fallback && !p->fallback && timer_expired(p->fallback_timer, now);
+}
+
+/* Enters (ON) or leaves fallback while DEFAULTED: the recorded partner
+ * changes, so the port reselects (update_Default_Selected). */
+static void fallback_set(struct lacp_port *p, bool on, lacp_time_t now)
+{
+	struct lacp_info next;
+
+	p->fallback = on;
+	next = default_partner(p);
+	update_selected(p, &next, now);
+	record_default(p, now);
+	p->ntt = true;
+}
+
 /* 6.4.12 Receive machine */
 static void rx_set(struct lacp_port *p, enum lacp_rx_state to, lacp_time_t now)
 {
@@ -640,6 +692,8 @@ static void rx_set(struct lacp_port *p, enum lacp_rx_state to, lacp_time_t now)
 	switch (to) {
 	case LACP_RX_INITIALIZE:
 		sel_set(p, LACP_UNSELECTED, now);
+		p->fallback = false;
+		p->fallback_timer = LACP_TIME_NEVER;
 		record_default(p, now);
 		p->actor.state &= (uint8_t)~LACP_STATE_EXPIRED;
 		p->port_moved = false;
@@ -648,30 +702,44 @@ static void rx_set(struct lacp_port *p, enum lacp_rx_state to, lacp_time_t now)
 	case LACP_RX_PORT_DISABLED:
 		partner_state_set(p, p->partner.state & (uint8_t)~LACP_STATE_SYNC);
 		p->current_while = LACP_TIME_NEVER; /* nothing waits on it here */
+		p->fallback = false; /* the link is gone: so is the fallback partner */
+		p->fallback_timer = LACP_TIME_NEVER;
 		break;
 	case LACP_RX_EXPIRED:
 		partner_state_set(p, (p->partner.state & (uint8_t)~LACP_STATE_SYNC) |
 					     LACP_STATE_TIMEOUT);
 		current_while_start(p, false, now);
 		p->actor.state |= LACP_STATE_EXPIRED;
+		if (from == LACP_RX_PORT_DISABLED)
+			fallback_arm(p, now); /* the link is up: silence counts */
 		if (from == LACP_RX_CURRENT)
 			simple_event(p, LACP_EV_EXPIRED, LACP_M_RX, from, to, true, now);
 		break;
 	case LACP_RX_LACP_DISABLED:
 		sel_set(p, LACP_UNSELECTED, now);
+		p->fallback = false;
+		p->fallback_timer = LACP_TIME_NEVER;
 		record_default(p, now);
 		partner_state_set(p, p->partner.state & (uint8_t)~LACP_STATE_AGGREGATION);
 		p->actor.state &= (uint8_t)~LACP_STATE_EXPIRED;
 		p->current_while = LACP_TIME_NEVER;
 		break;
-	case LACP_RX_DEFAULTED:
-		update_selected(p, &p->config.partner_admin, now);
+	case LACP_RX_DEFAULTED: {
+		struct lacp_info admin;
+
+		if (fallback_due(p, now))
+			p->fallback = true;
+		admin = default_partner(p);
+		update_selected(p, &admin, now);
 		record_default(p, now);
 		p->actor.state &= (uint8_t)~LACP_STATE_EXPIRED;
 		p->current_while = LACP_TIME_NEVER;
 		simple_event(p, LACP_EV_EXPIRED, LACP_M_RX, from, to, true, now);
 		break;
+	}
 	case LACP_RX_CURRENT:
+		p->fallback = false; /* the first LACPDU ends it */
+		fallback_arm(p, now);
 		update_selected(p, &p->rx_pdu.actor, now);
 		update_ntt(p, &p->rx_pdu);
 		record_pdu(p, &p->rx_pdu, now);
@@ -721,8 +789,12 @@ static bool rx_step(struct lacp_port *p, lacp_time_t now)
 			return false;
 		return true;
 	case LACP_RX_DEFAULTED:
-		if (!p->rx_pdu_valid)
-			return false;
+		if (!p->rx_pdu_valid) {
+			if (!fallback_due(p, now))
+				return false;
+			fallback_set(p, true, now);
+			return true;
+		}
 		rx_set(p, LACP_RX_CURRENT, now);
 		return true;
 	case LACP_RX_CURRENT:
@@ -847,8 +919,11 @@ static void mux_set(struct lacp_port *p, enum lacp_mux_state to, lacp_time_t now
 	/* Ready (agg_ready) of the others counts the ports in WAITING. */
 	if (from == LACP_MUX_WAITING || to == LACP_MUX_WAITING)
 		sweep_later(p->system);
+	/* Attached ports keep their places (agg_standby). */
+	p->system->rank_gen++;
 	p->mux = to;
 	note_transition(p, LACP_M_MUX, from, to, now);
+	lacp_measure_mux(p, to, now);
 	switch (to) {
 	case LACP_MUX_DETACHED:
 		/* Detach_Mux_From_Aggregator, Disable_Collecting_Distributing */
@@ -883,9 +958,52 @@ static void mux_set(struct lacp_port *p, enum lacp_mux_state to, lacp_time_t now
 		p->actor.state |= LACP_STATE_COLLECTING | LACP_STATE_DISTRIBUTING;
 		p->ntt = true;
 		break;
+	case LACP_MUX_ATTACHED_WTR:
+		/* Still attached and in sync (ATTACHED's actions hold): only
+		 * collecting waits. */
+		break;
 	case LACP_MUX_COUNT:
 		break;
 	}
+}
+
+/* A port attached to its aggregator (Mux ATTACHED or beyond). */
+static bool mux_attached(const struct lacp_port *p)
+{
+	return p->mux == LACP_MUX_ATTACHED || p->mux == LACP_MUX_COLLECTING ||
+	       p->mux == LACP_MUX_DISTRIBUTING || p->mux == LACP_MUX_COLLECTING_DISTRIBUTING ||
+	       p->mux == LACP_MUX_ATTACHED_WTR;
+}
+
+/* The min-links extension: P counts as an attached link of its aggregator
+ * (Selected, Mux ATTACHED or beyond, partner in sync, link up). */
+static bool min_links_counts(const struct lacp_port *p)
+{
+	return p->selected == LACP_SELECTED && p->port_enabled &&
+	       (p->partner.state & LACP_STATE_SYNC) && mux_attached(p);
+}
+
+/* Whether P's aggregator has the links min-links asks for. */
+static bool min_links_met(const struct lacp_port *p)
+{
+	const struct lacp_system *s = p->system;
+	unsigned n = 0;
+
+	if (s->min_links <= 1)
+		return true;
+	for (size_t i = 0; i < s->n_ports && n < s->min_links; i++)
+		if (live(s->ports[i]) && s->ports[i]->agg == p->agg &&
+		    min_links_counts(s->ports[i]))
+			n++;
+	return n >= s->min_links;
+}
+
+/* Enters state TO of the Mux machine for REASON (status mux_reason). */
+static void mux_go(struct lacp_port *p, enum lacp_mux_state to, const char *reason,
+		   lacp_time_t now)
+{
+	p->mux_reason = reason;
+	mux_set(p, to, now);
 }
 
 static bool mux_step(struct lacp_port *p, lacp_time_t now)
@@ -893,48 +1011,88 @@ static bool mux_step(struct lacp_port *p, lacp_time_t now)
 	bool selected = p->selected == LACP_SELECTED;
 	bool psync = p->partner.state & LACP_STATE_SYNC;
 	bool pcoll = p->partner.state & LACP_STATE_COLLECTING;
+	const char *why_not = p->selected == LACP_STANDBY ? "standby" : "unselected";
+	bool enough = true;
 
+	if (p->system->min_links > 1) {
+		/* The other ports of the aggregator count this one. */
+		if (min_links_counts(p) != p->min_counted) {
+			p->min_counted = !p->min_counted;
+			sweep_later(p->system);
+		}
+		enough = min_links_met(p);
+	}
+	/* Wait-to-restore is over when its time is (revertive), or when told
+	 * (wtr cleared, revertive set after the time). */
+	if (p->wtr_hold && (!p->config.wtr ||
+			    (p->config.revertive && timer_expired(p->wtr_timer, now)))) {
+		p->wtr_hold = false;
+		p->wtr_timer = LACP_TIME_NEVER;
+	}
 	switch (p->mux) {
 	case LACP_MUX_DETACHED:
 		if (p->selected == LACP_UNSELECTED)
 			return false;
-		mux_set(p, LACP_MUX_WAITING, now);
+		mux_go(p, LACP_MUX_WAITING, selected ? "selected" : "standby", now);
 		return true;
 	case LACP_MUX_WAITING:
 		if (p->selected == LACP_UNSELECTED)
-			mux_set(p, LACP_MUX_DETACHED, now);
+			mux_go(p, LACP_MUX_DETACHED, "unselected", now);
 		else if (selected && agg_ready(p, now))
-			mux_set(p, LACP_MUX_ATTACHED, now);
+			mux_go(p, LACP_MUX_ATTACHED, "ready", now);
 		else
 			return false;
 		return true;
 	case LACP_MUX_ATTACHED:
 		if (!selected)
-			mux_set(p, LACP_MUX_DETACHED, now);
-		else if (psync)
-			mux_set(p, p->config.independent_control
-					   ? LACP_MUX_COLLECTING
-					   : LACP_MUX_COLLECTING_DISTRIBUTING, now);
+			mux_go(p, LACP_MUX_DETACHED, why_not, now);
+		else if (psync && enough && p->wtr_hold)
+			mux_go(p, LACP_MUX_ATTACHED_WTR, "wtr", now);
+		else if (psync && enough)
+			mux_go(p, p->config.independent_control
+					  ? LACP_MUX_COLLECTING
+					  : LACP_MUX_COLLECTING_DISTRIBUTING, "partner_sync", now);
+		else
+			return false;
+		return true;
+	case LACP_MUX_ATTACHED_WTR:
+		if (!selected)
+			mux_go(p, LACP_MUX_DETACHED, why_not, now);
+		else if (!psync)
+			mux_go(p, LACP_MUX_ATTACHED, "partner_out_of_sync", now);
+		else if (!enough)
+			mux_go(p, LACP_MUX_ATTACHED, "min_links", now);
+		else if (!p->wtr_hold)
+			mux_go(p, p->config.independent_control
+					  ? LACP_MUX_COLLECTING
+					  : LACP_MUX_COLLECTING_DISTRIBUTING, "wtr_over", now);
 		else
 			return false;
 		return true;
 	case LACP_MUX_COLLECTING:
-		if (!selected || !psync)
-			mux_set(p, LACP_MUX_ATTACHED, now);
+		if (!selected)
+			mux_go(p, LACP_MUX_ATTACHED, why_not, now);
+		else if (!psync)
+			mux_go(p, LACP_MUX_ATTACHED, "partner_out_of_sync", now);
+		else if (!enough)
+			mux_go(p, LACP_MUX_ATTACHED, "min_links", now);
 		else if (pcoll)
-			mux_set(p, LACP_MUX_DISTRIBUTING, now);
+			mux_go(p, LACP_MUX_DISTRIBUTING, "partner_collecting", now);
 		else
 			return false;
 		return true;
 	case LACP_MUX_DISTRIBUTING:
-		if (selected && psync && pcoll)
+		if (selected && psync && pcoll && enough)
 			return false;
-		mux_set(p, LACP_MUX_COLLECTING, now);
+		mux_go(p, LACP_MUX_COLLECTING,
+		       !selected ? why_not : !psync ? "partner_out_of_sync"
+			       : !pcoll ? "partner_not_collecting" : "min_links", now);
 		return true;
 	case LACP_MUX_COLLECTING_DISTRIBUTING:
-		if (selected && psync)
+		if (selected && psync && enough)
 			return false;
-		mux_set(p, LACP_MUX_ATTACHED, now);
+		mux_go(p, LACP_MUX_ATTACHED,
+		       !selected ? why_not : !psync ? "partner_out_of_sync" : "min_links", now);
 		return true;
 	case LACP_MUX_COUNT:
 		break;
@@ -1096,7 +1254,7 @@ static void port_begin(struct lacp_port *p, lacp_time_t now)
 {
 	rx_set(p, LACP_RX_INITIALIZE, now);
 	periodic_set(p, LACP_PERIODIC_NO_PERIODIC, now);
-	mux_set(p, LACP_MUX_DETACHED, now);
+	mux_go(p, LACP_MUX_DETACHED, "begin", now);
 	actor_churn_set(p, LACP_ACTOR_CHURN_MONITOR, now);
 	partner_churn_set(p, LACP_PARTNER_CHURN_MONITOR, now);
 	p->begin = false;
@@ -1151,12 +1309,95 @@ static bool may_select(const struct lacp_port *p)
 				   p->rx == LACP_RX_LACP_DISABLED);
 }
 
+/* 6.7.1: the system with the better System ID (priority, then MAC; lower
+ * is better) decides which ports of aggregator A are active. */
+static bool actor_decides(const struct lacp_aggregator *a)
+{
+	if (a->actor.system_priority != a->partner.system_priority)
+		return a->actor.system_priority < a->partner.system_priority;
+	return memcmp(a->actor.system, a->partner.system, 6) <= 0;
+}
+
+/* The order of the standby ranking: ports whose link is up first, then by
+ * the deciding system's Port Identifier (priority, then number), then in
+ * creation order. */
+static bool rank_by_actor;
+
+static int by_rank(const void *x, const void *y)
+{
+	const struct lacp_port *p = *(struct lacp_port *const *)x;
+	const struct lacp_port *q = *(struct lacp_port *const *)y;
+	const struct lacp_info *pi = rank_by_actor ? &p->actor : &p->partner;
+	const struct lacp_info *qi = rank_by_actor ? &q->actor : &q->partner;
+
+	if (p->port_enabled != q->port_enabled)
+		return p->port_enabled ? -1 : 1;
+	if (pi->port_priority != qi->port_priority)
+		return pi->port_priority < qi->port_priority ? -1 : 1;
+	if (pi->port != qi->port)
+		return pi->port < qi->port ? -1 : 1;
+	return p->index < q->index ? -1 : p->index > q->index;
+}
+
+/* Without preemption, P keeps its place: attached, link up, and among the
+ * first max_ports such (KEPT of them ranked before it). */
+static bool keeps(const struct lacp_system *s, const struct lacp_port *p, unsigned kept)
+{
+	return !s->preempt && kept < s->max_ports && p->selected == LACP_SELECTED &&
+	       p->port_enabled && mux_attached(p);
+}
+
+/*
+ * Which ports of aggregator A are SELECTED and which STANDBY under the
+ * system's max_ports (6.7.1). Without preemption the ports already
+ * attached (link up) keep their places, the best first; the places left
+ * go to the others in rank order. With preemption the best max_ports are
+ * SELECTED. The result depends only on the ports' state, so running it
+ * again changes nothing.
+ */
+static bool agg_standby(struct lacp_system *s, struct lacp_aggregator *a, lacp_time_t now)
+{
+	struct lacp_port **v = s->scratch;
+	unsigned max = s->max_ports, kept = 0, places;
+	size_t n = 0;
+	bool changed = false;
+
+	for (size_t i = 0; i < s->n_ports; i++) {
+		struct lacp_port *p = s->ports[i];
+
+		if (live(p) && p->agg == a && p->selected != LACP_UNSELECTED)
+			v[n++] = p;
+	}
+	rank_by_actor = actor_decides(a);
+	qsort(v, n, sizeof(v[0]), by_rank);
+	for (size_t i = 0; i < n; i++)
+		kept += keeps(s, v[i], kept);
+	places = max - kept;
+	kept = 0;
+	for (size_t i = 0; i < n; i++) {
+		enum lacp_selected to = LACP_STANDBY;
+
+		if (keeps(s, v[i], kept)) {
+			to = LACP_SELECTED;
+			kept++;
+		} else if (places) {
+			to = LACP_SELECTED;
+			places--;
+		}
+		if (v[i]->selected != to) {
+			sel_set(v[i], to, now);
+			changed = true;
+		}
+	}
+	return changed;
+}
+
 /*
  * 6.4.14 Selection Logic: an UNSELECTED port leaves its aggregator once its
- * Mux has detached it, then selects the aggregator of its LAG ID (a new one
- * when none exists or when it is Individual or looped back). With a
- * per-aggregator maximum, ports beyond it are STANDBY and are promoted, in
- * port order, as places free up; lowering the maximum demotes the last.
+ * Mux has detached it, then selects the aggregator of its LAG ID, or the
+ * free one with the lowest id when none carries it or when it is
+ * Individual or looped back. With a per-aggregator maximum, the ports
+ * beyond it are STANDBY (agg_standby).
  */
 static bool selection(struct lacp_system *s, lacp_time_t now)
 {
@@ -1191,23 +1432,24 @@ static bool selection(struct lacp_system *s, lacp_time_t now)
 
 		if (!live(p) || !p->agg)
 			continue;
-		if (p->selected == LACP_STANDBY &&
-		    (!s->max_ports || p->agg->n_selected < s->max_ports)) {
-			sel_set(p, LACP_SELECTED, now);
-			changed = true;
-		}
-	}
-	if (s->max_ports) {
-		for (size_t i = s->n_dirty; i-- > 0;) {
-			struct lacp_port *p = s->dirty[i];
-
-			if (live(p) && p->agg && p->selected == LACP_SELECTED &&
-			    p->agg->n_selected > s->max_ports) {
-				sel_set(p, LACP_STANDBY, now);
+		if (!s->max_ports) {
+			if (p->selected == LACP_STANDBY) {
+				sel_set(p, LACP_SELECTED, now);
 				changed = true;
 			}
+		} else if (!p->agg->visited && p->agg->rank_gen != s->rank_gen) {
+			bool moved = agg_standby(s, p->agg, now);
+
+			p->agg->visited = true;
+			/* Its own changes bumped rank_gen: one more look then. */
+			p->agg->rank_gen = moved ? s->rank_gen - 1 : s->rank_gen;
+			changed |= moved;
 		}
 	}
+	if (s->max_ports)
+		for (size_t i = 0; i < s->n_dirty; i++)
+			if (s->dirty[i]->agg)
+				s->dirty[i]->agg->visited = false;
 	return changed;
 }
 
@@ -1302,9 +1544,10 @@ static void send_pdu(struct lacp_port *p, const uint8_t *pdu, size_t len, lacp_t
 {
 	struct lacp_event ev = { .type = LACP_EV_TX, .time = now };
 
-	if (len >= 1 && pdu[0] == LACP_SUBTYPE_LACP)
+	if (len >= 1 && pdu[0] == LACP_SUBTYPE_LACP) {
 		p->counters.lacpdus_tx++;
-	else if (len >= 3 && pdu[0] == LACP_SUBTYPE_MARKER &&
+		lacp_measure_tx(p, pdu, len, now);
+	} else if (len >= 3 && pdu[0] == LACP_SUBTYPE_MARKER &&
 		 pdu[2] == LACP_TLV_MARKER_RESPONSE)
 		p->counters.marker_responses_tx++;
 	else if (len >= 3 && pdu[0] == LACP_SUBTYPE_MARKER)
@@ -1398,6 +1641,7 @@ static void port_rearm(struct lacp_port *p, lacp_time_t now)
 	const lacp_time_t d[] = {
 		p->current_while, p->periodic_timer, p->wait_while,
 		p->actor_churn_timer, p->partner_churn_timer, p->tx_retry, rule,
+		p->fallback_timer, p->wtr_timer,
 	};
 	lacp_time_t next = LACP_TIME_NEVER;
 	bool urgent;
@@ -1451,6 +1695,7 @@ static void port_destroy(struct lacp_port *p)
 	lacp_rules_free_all(p);
 	free_queue(&p->rx_head, &p->rx_tail);
 	free_queue(&p->out_head, &p->out_tail);
+	lacp_measure_free(p->measure);
 	free(p);
 }
 
@@ -1559,7 +1804,6 @@ struct lacp_system *lacp_system_new(const uint8_t id[6], uint16_t priority,
 	memcpy(s->id, id, 6);
 	s->priority = priority;
 	s->q = q;
-	s->next_agg_id = 1;
 	s->now = INT64_MIN;
 	return s;
 }
@@ -1582,6 +1826,7 @@ void lacp_system_free(struct lacp_system *s)
 	}
 	free(s->ports);
 	free(s->dirty);
+	free(s->scratch);
 	free(s->aggs);
 	free(s);
 }
@@ -1623,6 +1868,41 @@ void lacp_system_set_priority(struct lacp_system *s, uint16_t priority, lacp_tim
 void lacp_system_set_max_ports(struct lacp_system *s, unsigned max, lacp_time_t now)
 {
 	s->max_ports = max;
+	s->rank_gen++;
+	mark_all(s);
+	dispatch(s, now);
+}
+
+void lacp_system_set_preempt(struct lacp_system *s, bool on, lacp_time_t now)
+{
+	s->preempt = on;
+	s->rank_gen++;
+	mark_all(s);
+	dispatch(s, now);
+}
+
+int lacp_system_set_aggregators(struct lacp_system *s, unsigned n, lacp_time_t now)
+{
+	int rc = 0;
+
+	while (s->n_aggs < n && rc == 0)
+		rc = agg_add(s);
+	if (rc < 0)
+		return rc;
+	s->agg_limit = n;
+	for (size_t i = 0; i < s->n_ports; i++)
+		if (n && live(s->ports[i]) && s->ports[i]->aggregator > n)
+			sel_set(s->ports[i], LACP_UNSELECTED, now);
+	s->rank_gen++;
+	mark_all(s);
+	dispatch(s, now);
+	return 0;
+}
+
+void lacp_system_set_min_links(struct lacp_system *s, unsigned min, lacp_time_t now)
+{
+	s->min_links = min;
+	s->rank_gen++;
 	mark_all(s);
 	dispatch(s, now);
 }
@@ -1656,6 +1936,8 @@ static int check_config(const struct lacp_port_config *c)
 
 	if (t->fast_periodic <= 0 || t->slow_periodic <= 0 || t->short_timeout <= 0 ||
 	    t->long_timeout <= 0 || t->aggregate_wait < 0 || t->churn_detection <= 0)
+		return -EINVAL;
+	if ((unsigned)c->fallback > LACP_FALLBACK_STATIC || c->fallback_timeout < 0 || c->wtr < 0)
 		return -EINVAL;
 	return 0;
 }
@@ -1693,11 +1975,26 @@ int lacp_port_new(struct lacp_system *s, const struct lacp_port_config *config,
 		if (!v)
 			return -ENOMEM;
 		s->dirty = v;
+		v = realloc(s->scratch, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		s->scratch = v;
 		s->cap_ports = cap;
+	}
+	/* One aggregator per port the system has had at most (6.4.14.1). */
+	if (s->n_aggs <= s->n_ports) {
+		int rc = agg_add(s);
+
+		if (rc < 0)
+			return rc;
 	}
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
+	if ((config ? config->measure : true) && !(p->measure = lacp_measure_new(now))) {
+		free(p);
+		return -ENOMEM;
+	}
 	p->system = s;
 	if (config)
 		p->config = *config;
@@ -1711,6 +2008,7 @@ int lacp_port_new(struct lacp_system *s, const struct lacp_port_config *config,
 	p->rx_enabled = true;
 	p->current_while = p->periodic_timer = p->wait_while = LACP_TIME_NEVER;
 	p->actor_churn_timer = p->partner_churn_timer = p->tx_retry = LACP_TIME_NEVER;
+	p->fallback_timer = p->wtr_timer = LACP_TIME_NEVER;
 	p->counters.last_rx_time = LACP_TIME_NEVER;
 	p->begin = true;
 	lacp_timer_init(&p->timer, port_timer_fire);
@@ -1753,8 +2051,20 @@ void lacp_port_set_enabled(struct lacp_port *p, bool enabled, lacp_time_t now)
 {
 	if (p->zombie)
 		return;
+	bool up = enabled && !p->admin_disabled;
+
 	p->carrier = enabled;
-	p->port_enabled = enabled && !p->admin_disabled;
+	/* 802.1AX-2020 wait-to-restore: a link that comes back waits. */
+	if (up && !p->port_enabled && p->was_up && p->config.wtr) {
+		p->wtr_hold = true;
+		p->wtr_start = now;
+		p->wtr_timer = after(now, p->config.wtr);
+	}
+	p->was_up |= up;
+	if (p->port_enabled != up)
+		p->system->rank_gen++;
+	p->port_enabled = up;
+	lacp_measure_enabled(p, up, now);
 	mark(p);
 	dispatch(p->system, now);
 }
@@ -1838,10 +2148,23 @@ int lacp_port_set_config(struct lacp_port *p, const struct lacp_port_config *c,
 	if (old.independent_control != c->independent_control &&
 	    (p->mux == LACP_MUX_COLLECTING || p->mux == LACP_MUX_DISTRIBUTING ||
 	     p->mux == LACP_MUX_COLLECTING_DISTRIBUTING))
-		mux_set(p, LACP_MUX_ATTACHED, now);
+		mux_go(p, LACP_MUX_ATTACHED, "independent_control", now);
+	if (old.fallback != c->fallback || old.fallback_timeout != c->fallback_timeout) {
+		if (p->fallback_timer != LACP_TIME_NEVER || old.fallback == LACP_FALLBACK_NONE)
+			p->fallback_timer = c->fallback && p->rx != LACP_RX_PORT_DISABLED &&
+						    p->rx != LACP_RX_LACP_DISABLED
+						    ? after(p->fallback_start, c->fallback_timeout)
+						    : LACP_TIME_NEVER;
+		if (p->fallback && p->rx == LACP_RX_DEFAULTED)
+			fallback_set(p, c->fallback != LACP_FALLBACK_NONE, now);
+	}
+	if (old.wtr != c->wtr && p->wtr_hold)
+		p->wtr_timer = after(p->wtr_start, c->wtr);
 	if (!info_equal(&old.partner_admin, &c->partner_admin) &&
 	    (p->rx == LACP_RX_DEFAULTED || p->rx == LACP_RX_LACP_DISABLED)) {
-		update_selected(p, &c->partner_admin, now);
+		struct lacp_info next = default_partner(p); /* the fallback one in fallback */
+
+		update_selected(p, &next, now);
 		record_default(p, now);
 		if (p->rx == LACP_RX_LACP_DISABLED)
 			partner_state_set(p, p->partner.state &
@@ -1874,6 +2197,7 @@ int lacp_port_rx(struct lacp_port *p, const uint8_t *pdu, size_t len, lacp_time_
 
 		p->counters.lacpdus_rx++;
 		p->counters.last_rx_time = now;
+		lacp_measure_rx(p, &d.lacpdu, now);
 		/* 6.4.12 port_moved: a disabled port's partner shows up here. */
 		for (size_t i = 0; s->n_rx_disabled && i < s->n_ports; i++) {
 			struct lacp_port *q = s->ports[i];

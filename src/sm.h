@@ -47,7 +47,7 @@ extern const char *const lacp_machine_name[LACP_M_COUNT];
 /* The state "before BEGIN", used as FROM of a port's first transitions. */
 #define LACP_STATE_BEGIN (-1)
 /* No machine has more states than this. */
-#define LACP_SM_MAX_STATES 6
+#define LACP_SM_MAX_STATES 7
 
 enum lacp_rx_state {
 	LACP_RX_INITIALIZE,
@@ -76,6 +76,9 @@ enum lacp_mux_state {
 	LACP_MUX_COLLECTING,   /* independent control only */
 	LACP_MUX_DISTRIBUTING, /* independent control only */
 	LACP_MUX_COLLECTING_DISTRIBUTING, /* coupled control only */
+	/* 802.1AX-2020 wait-to-restore, only with a wtr time: attached and in
+	 * sync, held from collecting until the time is over. */
+	LACP_MUX_ATTACHED_WTR,
 	LACP_MUX_COUNT
 };
 extern const char *const lacp_mux_state_name[LACP_MUX_COUNT];
@@ -137,6 +140,15 @@ struct lacp_timing {
 
 struct lacp_timing lacp_timing_default(void);
 
+/*
+ * LACP fallback, as switches ship it (not 802.1AX): a port that hears no
+ * LACPDU for fallback_timeout, once DEFAULTED, comes up on its own
+ * (INDIVIDUAL: its own aggregator) or in a static aggregate with the
+ * other fallback ports of its key (STATIC), as if a partner in sync had
+ * said so; the first LACPDU ends it.
+ */
+enum lacp_fallback { LACP_FALLBACK_NONE, LACP_FALLBACK_INDIVIDUAL, LACP_FALLBACK_STATIC };
+
 /* What management sets on a port (the aAggPort... admin objects). */
 struct lacp_port_config {
 	bool active;        /* LACP_Activity: true = active */
@@ -152,12 +164,21 @@ struct lacp_port_config {
 	struct lacp_timing timing;
 	/* Partner_Admin_* used by recordDefault (6.4.9). */
 	struct lacp_info partner_admin;
+	bool measure; /* measure the partner (measure.h); read at creation */
+	enum lacp_fallback fallback;
+	lacp_time_t fallback_timeout;
+	/* 802.1AX-2020 wait-to-restore: a link that comes back is held in
+	 * ATTACHED_WTR for wtr (0 = off, the 2014 machines); not revertive:
+	 * held until revertive is set or wtr cleared. */
+	lacp_time_t wtr;
+	bool revertive;
 };
 
 /*
  * The defaults: active, short timeout, aggregatable, LACP enabled, key 1,
  * port 1, priority 32768, collector delay 0, coupled control, the limit
- * on, lacp_timing_default(), and partner_admin all zero: no system, key 0,
+ * on, lacp_timing_default(), no fallback (timeout 90 s when turned on),
+ * no wait-to-restore (revertive), and partner_admin all zero: no system, key 0,
  * port 0 and a state with every bit clear. A clear LACP_Activity keeps a
  * passive actor silent towards a partner it has never heard (Figure 6-19 and
  * 6.4.16 transmit only when either side is active); a clear Aggregation makes
@@ -209,6 +230,7 @@ struct lacp_event {
 struct lacp_port;
 struct lacp_rule;
 struct lacp_action;
+struct lacp_measure;
 
 /* What the host provides to a port. Each may be NULL. */
 struct lacp_port_ops {
@@ -282,16 +304,20 @@ struct lacp_coverage {
 
 /* ---- systems and aggregators */
 
-/* An aggregator of a system (6.4.14): created when a port selects a LAG ID no
- * aggregator carries yet, gone when no port uses it. */
+/* An aggregator of a system (6.4.14, 7.3.1). A system has a fixed set of
+ * them, one more for each port beyond the count it had (ids 1, 2, ...): an
+ * id names the same aggregator for the system's life. A free aggregator
+ * (no port) takes the LAG ID of the first port that selects it. */
 struct lacp_aggregator {
-	uint16_t id; /* 1..65535, unique in the system, not reused at once */
+	uint16_t id; /* 1..65535, unique in the system, never changes */
 	bool individual; /* holds one Individual or loopback port only */
 	/* The LAG ID (6.3.6): actor and partner system, priority and key; the
-	 * port numbers too when individual. */
+	 * port numbers too when individual. All zero while free. */
 	struct lacp_info actor, partner;
-	unsigned n_ports;    /* ports whose aggregator this is */
+	unsigned n_ports;    /* ports whose aggregator this is; 0 = free */
 	unsigned n_selected; /* of which Selected == SELECTED */
+	bool visited;        /* private: standby places settled this pass */
+	unsigned long rank_gen; /* private: s->rank_gen when last settled */
 };
 
 /* An emulated system. Read-only for the host; change it through the setters. */
@@ -299,12 +325,22 @@ struct lacp_system {
 	uint8_t id[6];
 	uint16_t priority;
 	unsigned max_ports; /* per aggregator; 0 = unlimited */
+	/* Not 802.1AX (a switch feature): an aggregator's ports collect and
+	 * distribute only while at least this many are attached; 0 or 1 =
+	 * no constraint. */
+	unsigned min_links;
+	/* A better port coming back displaces an attached one (6.7.1 left
+	 * to the implementation); false: it waits as STANDBY. */
+	bool preempt;
+	/* Aggregators 1..agg_limit only (6.7.4 limited Aggregator
+	 * availability); 0 = one per port, as many as ports. */
+	unsigned agg_limit;
+	void *user; /* the host's; the core never reads it */
 	struct lacp_timerq *q;
 	struct lacp_port **ports; /* in creation order */
 	size_t n_ports, cap_ports;
 	struct lacp_aggregator **aggs;
-	size_t n_aggs, cap_aggs;
-	uint16_t next_agg_id;
+	size_t n_aggs, cap_aggs; /* in id order: aggs[i]->id == i + 1 */
 	/* dispatch state (private) */
 	int depth;
 	bool again;
@@ -316,6 +352,11 @@ struct lacp_system {
 	 * entering or leaving WAITING, Selected, aggregator membership). A
 	 * dispatch costs what changed, not the size of the system. */
 	struct lacp_port **dirty; /* room for every port */
+	struct lacp_port **scratch; /* room for every port: standby ranking */
+	/* Bumped by every change the STANDBY ranking reads (membership,
+	 * Selected, link, attachment, the limits): an aggregator is ranked
+	 * again only after one. */
+	unsigned long rank_gen;
 	size_t n_dirty;
 	bool dirty_unsorted; /* not in creation order */
 	bool sweep;          /* mark every port before the next pass */
@@ -335,9 +376,22 @@ void lacp_system_free(struct lacp_system *sys);
 void lacp_system_set_id(struct lacp_system *sys, const uint8_t id[6], lacp_time_t now);
 void lacp_system_set_priority(struct lacp_system *sys, uint16_t priority, lacp_time_t now);
 
-/* At most MAX ports SELECTED per aggregator (0 = unlimited); the others are
- * STANDBY until a place frees. */
+/*
+ * At most MAX ports SELECTED per aggregator (0 = unlimited); the others are
+ * STANDBY (6.7.1): the system with the better System ID decides which, by
+ * its Port Identifiers (port priority, then port number, lower first);
+ * ports whose link is down go last. A port already attached keeps its
+ * place unless preemption is on; a STANDBY port takes the place of one
+ * that leaves.
+ */
 void lacp_system_set_max_ports(struct lacp_system *sys, unsigned max, lacp_time_t now);
+void lacp_system_set_preempt(struct lacp_system *sys, bool on, lacp_time_t now);
+/* At most N aggregators (ids 1..N; 0 = one per port). Ports on one beyond
+ * N reselect; a port that finds no aggregator free stays UNSELECTED until
+ * one is. Returns 0 or -ENOMEM. */
+int lacp_system_set_aggregators(struct lacp_system *sys, unsigned n, lacp_time_t now);
+/* The min-links extension (see struct lacp_system). */
+void lacp_system_set_min_links(struct lacp_system *sys, unsigned min, lacp_time_t now);
 
 /*
  * Batches inputs: between hold and release, calls into SYS's ports only
@@ -387,7 +441,12 @@ struct lacp_port {
 	bool port_enabled;
 	bool port_moved;
 	bool loopback;   /* the partner is this very system (6.4.14.1) */
+	/* Why the Mux machine last moved (7.3.4 debug information): a
+	 * static string such as "ready", "partner_sync", "standby". */
+	const char *mux_reason;
 	bool actor_churn_flag, partner_churn_flag; /* Actor_Churn, Partner_Churn */
+	bool fallback;   /* in LACP fallback: the partner is the fallback one */
+	bool wtr_hold;   /* a returning link waits to restore */
 
 	/* tester controls */
 	bool tx_enabled; /* false: stop-tx */
@@ -413,17 +472,22 @@ struct lacp_port {
 	lacp_time_t actor_churn_timer;
 	lacp_time_t partner_churn_timer;
 	lacp_time_t tx_retry; /* when a LACPDU held by the limit may leave */
+	lacp_time_t fallback_timer; /* silence since then ends in fallback */
+	lacp_time_t wtr_timer;      /* end of the wait-to-restore */
 	/* The one timer in the system's queue, armed for the earliest above. */
 	struct lacp_timer timer;
 
 	struct lacp_port_counters counters;
 	unsigned long entered[LACP_M_COUNT][LACP_SM_MAX_STATES];
+	struct lacp_measure *measure; /* NULL when not measured */
 
 	/* private */
 	struct lacp_aggregator *agg;
 	bool current_while_long;
 	lacp_time_t current_while_start, periodic_start, wait_while_start;
 	lacp_time_t actor_churn_start, partner_churn_start;
+	lacp_time_t fallback_start, wtr_start;
+	bool was_up; /* port_enabled has been TRUE: a rise is a return */
 	lacp_time_t tx_times[LACP_TX_LIMIT_MAX]; /* ring of recent LACPDU sends */
 	unsigned tx_head, tx_count;
 	bool tx_blocked;
@@ -434,6 +498,7 @@ struct lacp_port {
 	struct lacp_rx_entry *out_head, *out_tail; /* raw PDUs to send */
 	uint8_t reported_actor_state, reported_partner_state;
 	bool zombie;
+	bool min_counted; /* counted by min_links (attached, in sync, up) */
 	bool dirty;   /* in the system's dirty list */
 	size_t index; /* position in the system's ports */
 };

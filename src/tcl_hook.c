@@ -26,9 +26,9 @@
  *   churn        an actor or partner churn machine entered churn, or left it
  *   rule         a `when`/`inject` rule fired
  *   link_up, link_down   the port's carrier (interface, or wire cut/restored)
- *   rate_violation       reserved for the measurement of the DUT
- *                (lacp_tcl_hook_emit() from the code that counts
- *                rate_violations); `lacp::hook call` sends any event
+ *   rate_violation       the DUT sent more than 3 LACPDUs in a fast_periodic_time
+ *                window (the measurement's note, lacpdus=N in the window);
+ *   `lacp::hook call` sends any event
  */
 #include <errno.h>
 #include <stdint.h>
@@ -607,7 +607,8 @@ static void emit_port(struct tcl_port *tp, const char *event, char buf[][64], in
 	lacp_tcl_hook_emit(lacp_tcl_port_interp(tp), event, lacp_tcl_port_name(tp), kv, n);
 }
 
-void lacp_tcl_hook_port_event(struct tcl_port *tp, const struct lacp_event *ev)
+/* The hooks' observer of port events. */
+static void hook_port_event(struct tcl_port *tp, const struct lacp_event *ev)
 {
 	char buf[16][64];
 	const char *event = NULL;
@@ -650,6 +651,18 @@ void lacp_tcl_hook_link(struct tcl_port *tp, bool up)
 		return;
 	n = port_words(tp, buf, 0);
 	emit_port(tp, up ? "link_up" : "link_down", buf, n);
+}
+
+void lacp_tcl_hook_violation(struct tcl_port *tp, unsigned long lacpdus)
+{
+	char buf[16][64];
+	int n;
+
+	if (!lacp_tcl_hook_on(lacp_tcl_port_interp(tp)))
+		return;
+	snprintf(buf[0], 64, "lacpdus=%lu", lacpdus);
+	n = port_words(tp, buf, 1);
+	emit_port(tp, "rate_violation", buf, n);
 }
 
 void lacp_tcl_hook_rule(struct tcl_port *tp, int id, unsigned long fired, const char *text)
@@ -886,13 +899,13 @@ int lacp_tcl_hook_register(Tcl_Interp *interp, struct lacp_tcl_state *st)
 {
 	struct hook_state *hs = ckalloc(sizeof *hs);
 
-	(void)st;
 	memset(hs, 0, sizeof *hs);
 	hs->interp = interp;
 	hs->max = HOOK_DEFAULT_MAX;
 	hs->helper_sock = -1;
 	hs->no_helper = getenv("LACP_HOOK_HELPER") != NULL && strcmp(getenv("LACP_HOOK_HELPER"), "0") == 0;
 	Tcl_SetAssocData(interp, HOOK_ASSOC_KEY, hook_delete, hs);
+	lacp_tcl_observe(st, hook_port_event);
 	Tcl_CreateObjCommand(interp, "::lacp::hook", hook_cmd, hs, NULL);
 	return TCL_OK;
 }

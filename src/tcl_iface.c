@@ -47,6 +47,10 @@ static void io_readable(ClientData cd, int mask)
 		HASH_FIND_INT(ns->ports, &f.ifindex, np);
 		if (np == NULL)
 			continue;
+		/* The measurement takes the kernel's receive time, not the
+		 * time the event loop got to the frame. */
+		if (!ns->st->virtual_clock && f.stamp_mono_us != 0)
+			lacp_tcl_measure_stamp(np->tp, (lacp_time_t)f.stamp_mono_us);
 		lacp_tcl_port_frame(np->tp, f.data, f.len,
 				    ns->st->virtual_clock ? ns->st->vclock.now
 							  : (lacp_time_t)f.mono_us);
@@ -269,7 +273,20 @@ void lacp_tcl_iface_close(struct tcl_ns *ns, int ifindex)
 
 int lacp_tcl_iface_send(struct tcl_ns *ns, int ifindex, const uint8_t *frame, size_t len)
 {
-	return lacp_io_send(ns->io, ifindex, frame, len);
+	/* For the measurement, the frame leaves now, not when the machines
+	 * decided to send it: the kernel's taps stamp it microseconds into
+	 * the call, while the call itself may last as long as the softirq
+	 * work it does on the way (a veth delivers to its peer in it). */
+	lacp_time_t stamp = ns->st->virtual_clock ? 0 : lacp_clock_monotonic();
+	int rc = lacp_io_send(ns->io, ifindex, frame, len);
+	struct ns_port *np;
+
+	if (rc == 0 && stamp != 0) {
+		HASH_FIND_INT(ns->ports, &ifindex, np);
+		if (np != NULL)
+			lacp_tcl_measure_tx_stamp(np->tp, stamp);
+	}
+	return rc;
 }
 
 int lacp_tcl_iface_set_link(Tcl_Interp *interp, struct tcl_ns *ns, int ifindex, bool up)

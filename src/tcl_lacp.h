@@ -29,6 +29,13 @@ struct tcl_ns;
 struct tcl_trace;
 
 /* The state of the package in one interpreter. */
+struct tcl_port;
+struct lacp_event;
+
+/* An observer of port events (see lacp_tcl_observe). */
+typedef void lacp_tcl_observer_fn(struct tcl_port *tp, const struct lacp_event *ev);
+#define LACP_TCL_MAX_OBSERVERS 8
+
 struct lacp_tcl_state {
 	Tcl_Interp *interp;
 	struct lacp_timerq *q;       /* every deadline of every port and wire */
@@ -42,17 +49,29 @@ struct lacp_tcl_state {
 	struct tcl_ns *namespaces;   /* network namespaces with ports */
 	struct lacp_system **systems; /* one per system id in use */
 	size_t n_systems;
+	struct tcl_system *system_objs; /* named systems, uthash by name */
+	unsigned long system_serial;    /* for generated system ids */
 	struct tcl_port *ports;      /* uthash by name */
 	struct tcl_wire *wires;      /* uthash by name */
 	unsigned long port_serial;   /* for generated MAC addresses */
 	struct tcl_trace *trace;     /* lacp::trace, NULL until first used */
 	bool bg_pending;             /* a background error waits for bgerror */
+	/* Consumers of every port's core events, in registration order. */
+	lacp_tcl_observer_fn *observers[LACP_TCL_MAX_OBSERVERS];
+	int n_observers;
 };
+
+/* Every command family that consumes port events (trace, log, measurement
+ * marks, rules, hooks) registers one observer when its commands are made;
+ * a port hands each of its core events to them in order, then to its own
+ * waiters and `on` scripts. A port names none of them. */
+void lacp_tcl_observe(struct lacp_tcl_state *st, lacp_tcl_observer_fn *fn);
 
 struct lacp_tcl_state *lacp_tcl_state_new(Tcl_Interp *interp);
 void lacp_tcl_state_free(struct lacp_tcl_state *st);
 
-/* Creates every ::lacp command. */
+/* Creates every ::lacp command (lacp_tcl_register calls each family's
+ * registration; the families do not call one another's). */
 int lacp_tcl_register(Tcl_Interp *interp, struct lacp_tcl_state *st);
 
 /* Registration of each command family, called by lacp_tcl_register. */
@@ -60,12 +79,27 @@ int lacp_tcl_pdu_register(Tcl_Interp *interp, struct lacp_tcl_state *st);
 int lacp_tcl_sim_register(Tcl_Interp *interp, struct lacp_tcl_state *st);
 int lacp_tcl_port_register(Tcl_Interp *interp, struct lacp_tcl_state *st);
 int lacp_tcl_trace_register(Tcl_Interp *interp, struct lacp_tcl_state *st);
+int lacp_tcl_measure_register(Tcl_Interp *interp, struct lacp_tcl_state *st);
 
-/* Records EV of PORT in the trace when tracing: SRC is the frame's source
- * address (PDU events), LINK the port at the other end of its wire or NULL. */
+/* Whether the trace records. */
 bool lacp_tcl_trace_on(const struct lacp_tcl_state *st);
-void lacp_tcl_trace_event(struct lacp_tcl_state *st, const char *port, const uint8_t src[6],
-			  const char *link, const struct lacp_event *ev);
+
+/* Records event dict D (given "event" and its fields) of PORT at TIME in
+ * the trace; D is freed when tracing is off. */
+void lacp_tcl_trace_record(struct lacp_tcl_state *st, const char *port, lacp_time_t time,
+			   Tcl_Obj *d);
+
+/* Measurement (tcl_measure.c): `NAME measure ?-reset?`; the marks of a
+ * port's measurement in the trace, taken on each of its events; whether
+ * new ports measure (LACP_MEASURE=off in the environment: not, for the
+ * benchmark that compares). */
+int lacp_tcl_measure_cmd(struct tcl_port *tp, Tcl_Interp *interp, int objc,
+			 Tcl_Obj *const objv[]);
+bool lacp_tcl_measure_wanted(void);
+/* When the next frame of TP really arrived (a kernel receive stamp). */
+void lacp_tcl_measure_stamp(struct tcl_port *tp, lacp_time_t stamp);
+/* When the frame TP just sent really left. */
+void lacp_tcl_measure_tx_stamp(struct tcl_port *tp, lacp_time_t stamp);
 
 /* The time now on the interpreter's clock (real or virtual). */
 lacp_time_t lacp_tcl_now(const struct lacp_tcl_state *st);
@@ -82,8 +116,17 @@ void lacp_tcl_flush_background(struct lacp_tcl_state *st);
 /* The system with ID (created with PRIORITY when new), or NULL (no memory). */
 struct lacp_system *lacp_tcl_system(struct lacp_tcl_state *st, const uint8_t id[6],
 				    uint16_t priority);
-/* Frees systems that no port uses any more. */
+/* Frees systems that no port uses any more and that have no name. */
 void lacp_tcl_systems_gc(struct lacp_tcl_state *st);
+
+/* Named systems (tcl_system.c): lacp::system. A port's -system VALUE is a
+ * system's name or a MAC (an individual address); the id in *ID. */
+struct tcl_system;
+int lacp_tcl_system_register(Tcl_Interp *interp, struct lacp_tcl_state *st);
+int lacp_tcl_system_resolve(Tcl_Interp *interp, struct lacp_tcl_state *st, Tcl_Obj *v,
+			    uint8_t id[6]);
+/* The name of SYS, or NULL for a system its ports made by MAC. */
+const char *lacp_tcl_system_name(const struct lacp_system *sys);
 
 /* Wires, for ports: look up by name; attach a port to a free end. */
 struct tcl_wire *lacp_tcl_wire_find(struct lacp_tcl_state *st, const char *name);
@@ -130,6 +173,11 @@ int lacp_tcl_port_set_link(Tcl_Interp *interp, struct tcl_port *tp, bool up);
 /* `NAME send ...` with objv as that command's words (objv[2..] options). */
 int lacp_tcl_port_send(struct tcl_port *tp, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
 
+/* The source address of TP's frames (RX: of the last frame received),
+ * and the port at the other end of its wire, or NULL. */
+const uint8_t *lacp_tcl_port_src(const struct tcl_port *tp, bool rx);
+const char *lacp_tcl_port_link(const struct tcl_port *tp);
+
 /* The -interface of TP, or NULL for a port on a wire. */
 const char *lacp_tcl_port_interface(const struct tcl_port *tp);
 
@@ -139,13 +187,11 @@ enum { LACP_LOG_DEBUG = 10, LACP_LOG_INFO = 20, LACP_LOG_WARNING = 30,
 bool lacp_tcl_log_enabled(Tcl_Interp *interp, int level);
 void lacp_tcl_log(Tcl_Interp *interp, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* Logs what a core event of TP tells (state changes at INFO, the rest at
- * DEBUG); the name in lines is the interface, else the port's name. */
-void lacp_tcl_log_port_event(struct tcl_port *tp, const struct lacp_event *ev);
+/* The name in log lines: the interface, else the port's name. */
 const char *lacp_tcl_log_port_label(const struct tcl_port *tp);
 
 /* Registration of the commands of tcl_rules.c, tcl_log.c and tcl_unix.c
- * (lacp::log, lacp::unix), called by lacp_tcl_port_register. */
+ * (lacp::inject, lacp::log, lacp::unix), called by lacp_tcl_register. */
 int lacp_tcl_rules_register(Tcl_Interp *interp, struct lacp_tcl_state *st);
 int lacp_tcl_log_register(Tcl_Interp *interp, struct lacp_tcl_state *st);
 int lacp_tcl_unix_register(Tcl_Interp *interp, struct lacp_tcl_state *st);
@@ -157,26 +203,32 @@ int lacp_tcl_unix_register(Tcl_Interp *interp, struct lacp_tcl_state *st);
 struct lacp_rule;
 struct lacp_action;
 int lacp_tcl_rules_cmd(struct tcl_port *tp, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[]);
-void lacp_tcl_rules_event(struct tcl_port *tp, const struct lacp_event *ev);
 int lacp_tcl_rules_action(struct tcl_port *tp, const struct lacp_rule *r,
 			  const struct lacp_action *a);
 void lacp_tcl_rules_free(struct tcl_port *tp);
 
 /* Event hooks (tcl_hook.c, lacp::hook): the executable called as
  * `COMMAND EVENT PORT key=value ...` on the events that matter to an
- * operator. The port layer reports its events, carrier changes and rule
- * firings; other event sources (the DUT's rate violations) call
- * lacp_tcl_hook_emit() with their own EVENT and words. */
+ * operator. Port events reach it as an observer; carrier changes come from
+ * the port (lacp_tcl_hook_link) and rule firings from the rules
+ * (lacp_tcl_hook_rule); other event sources call lacp_tcl_hook_emit()
+ * with their own EVENT and words. */
 int lacp_tcl_hook_register(Tcl_Interp *interp, struct lacp_tcl_state *st);
 bool lacp_tcl_hook_on(Tcl_Interp *interp);
 void lacp_tcl_hook_emit(Tcl_Interp *interp, const char *event, const char *port,
 			const char *const *kv, int n_kv);
-void lacp_tcl_hook_port_event(struct tcl_port *tp, const struct lacp_event *ev);
 void lacp_tcl_hook_link(struct tcl_port *tp, bool up);
 void lacp_tcl_hook_rule(struct tcl_port *tp, int id, unsigned long fired, const char *text);
+/* The measurement saw the partner break the transmit limit: LACPDUS in
+ * one fast_periodic_time window. */
+void lacp_tcl_hook_violation(struct tcl_port *tp, unsigned long lacpdus);
 
-/* Number of ports and wires alive (the clock mode changes only at 0). */
+/* How long `NAME wait` without -timeout lasts in virtual time: a day. */
+#define LACP_TCL_VIRTUAL_WAIT_MS 86400000L
+
+/* Number of ports and wires alive, and the ports' names as a list. */
 unsigned lacp_tcl_port_count(const struct lacp_tcl_state *st);
+Tcl_Obj *lacp_tcl_port_names(const struct lacp_tcl_state *st);
 unsigned lacp_tcl_wire_count(const struct lacp_tcl_state *st);
 
 /* Reads the options of `lacp::pdu build` at objv[first..] into *C; option

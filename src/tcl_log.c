@@ -168,7 +168,9 @@ const char *lacp_tcl_log_port_label(const struct tcl_port *tp)
 	return ifname != NULL ? ifname : lacp_tcl_port_name(tp);
 }
 
-void lacp_tcl_log_port_event(struct tcl_port *tp, const struct lacp_event *ev)
+/* The log's observer of port events: state changes at INFO, the rest at
+ * DEBUG. */
+static void log_port_event(struct tcl_port *tp, const struct lacp_event *ev)
 {
 	Tcl_Interp *interp = lacp_tcl_port_interp(tp);
 	const char *label;
@@ -343,7 +345,7 @@ int lacp_tcl_log_register(Tcl_Interp *interp, struct lacp_tcl_state *st)
 {
 	struct log_state *ls = ckalloc(sizeof *ls);
 
-	(void)st;
+	lacp_tcl_observe(st, log_port_event);
 	memset(ls, 0, sizeof *ls);
 	ls->interp = interp;
 	ls->level = LACP_LOG_INFO;

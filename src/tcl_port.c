@@ -38,6 +38,7 @@ struct port_opts {
 	bool has_system;
 	uint8_t system[6];
 	uint16_t system_priority;
+	bool has_system_priority; /* given in this create/configure */
 	bool has_src_mac;
 	uint8_t src_mac[6], dst_mac[6];
 	unsigned n_vlans;
@@ -76,6 +77,16 @@ const char *lacp_tcl_port_name(const struct tcl_port *tp)
 	return tp->name;
 }
 
+const uint8_t *lacp_tcl_port_src(const struct tcl_port *tp, bool rx)
+{
+	return rx ? tp->rx_src : tp->o.src_mac;
+}
+
+const char *lacp_tcl_port_link(const struct tcl_port *tp)
+{
+	return tp->twire ? lacp_tcl_wire_peer(tp->twire, tp->wire_end) : NULL;
+}
+
 const char *lacp_tcl_port_interface(const struct tcl_port *tp)
 {
 	return tp->o.interface;
@@ -84,6 +95,16 @@ const char *lacp_tcl_port_interface(const struct tcl_port *tp)
 unsigned lacp_tcl_port_count(const struct lacp_tcl_state *st)
 {
 	return HASH_COUNT(st->ports);
+}
+
+Tcl_Obj *lacp_tcl_port_names(const struct lacp_tcl_state *st)
+{
+	Tcl_Obj *list = Tcl_NewListObj(0, NULL);
+	struct tcl_port *tp;
+
+	for (tp = st->ports; tp != NULL; tp = tp->hh.next)
+		Tcl_ListObjAppendElement(NULL, list, Tcl_NewStringObj(tp->name, -1));
+	return list;
 }
 
 static void opts_free(struct port_opts *o)
@@ -119,14 +140,17 @@ enum opt {
 	OPT_WAIT_WHILE, OPT_SRC_MAC, OPT_DST_MAC, OPT_VLAN, OPT_CAPTURE,
 	OPT_FAST_PERIOD, OPT_SLOW_PERIOD, OPT_SHORT_TIMEOUT, OPT_LONG_TIMEOUT,
 	OPT_CHURN_TIME, OPT_TX_LIMIT, OPT_TX_LIMIT_BYPASS, OPT_INDEPENDENT_CONTROL,
-	OPT_COLLECTOR_MAX_DELAY, OPT_LACP_ENABLED, OPT_COUNT
+	OPT_COLLECTOR_MAX_DELAY, OPT_LACP_ENABLED, OPT_PARTNER_ADMIN, OPT_FALLBACK,
+	OPT_FALLBACK_TIMEOUT, OPT_WTR, OPT_REVERTIVE, OPT_COUNT
 };
 static const char *const opt_name[] = {"-interface", "-netns", "-wire", "-mode",
 	"-rate", "-aggregation", "-system", "-system-priority", "-key",
 	"-port-number", "-port-priority", "-wait-while", "-src-mac", "-dst-mac",
 	"-vlan", "-capture", "-fast-period", "-slow-period", "-short-timeout",
 	"-long-timeout", "-churn-time", "-tx-limit", "-tx-limit-bypass",
-	"-independent-control", "-collector-max-delay", "-lacp-enabled", NULL};
+	"-independent-control", "-collector-max-delay", "-lacp-enabled", "-partner-admin",
+	"-fallback", "-fallback-timeout", "-wtr", "-revertive", NULL};
+static const char *const fallback_name[] = {"none", "individual", "static", NULL};
 
 /* Options fixed at creation. */
 static bool opt_readonly(int o)
@@ -160,6 +184,53 @@ static int get_bool(Tcl_Interp *interp, Tcl_Obj *obj, const char *option, bool *
 				      "expected a boolean for %s but got \"%s\"", option,
 				      Tcl_GetString(obj));
 	*out = b != 0;
+	return TCL_OK;
+}
+
+/* -partner-admin DICT: the keys of `status` partner; those not given are 0
+ * (802.1AX's default Partner_Admin values). */
+static int get_partner_admin(Tcl_Interp *interp, Tcl_Obj *v, struct lacp_info *out)
+{
+	static const char *const keys[] = {"system", "system_priority", "key", "port",
+		"port_priority", "state", NULL};
+	struct lacp_info info;
+	Tcl_DictSearch search;
+	Tcl_Obj *k, *val;
+	int done, idx;
+	long n;
+
+	memset(&info, 0, sizeof info);
+	if (Tcl_DictObjFirst(NULL, v, &search, &k, &val, &done) != TCL_OK)
+		return lacp_tcl_error(interp, "LACP VALUE DICT",
+				      "-partner-admin takes a dict, got \"%s\"", Tcl_GetString(v));
+	for (; !done; Tcl_DictObjNext(&search, &k, &val, &done)) {
+		int rc;
+
+		if (lacp_tcl_get_index(interp, k, keys, "partner admin key", &idx) != TCL_OK) {
+			Tcl_DictObjDone(&search);
+			return TCL_ERROR;
+		}
+		if (idx == 0)
+			rc = lacp_tcl_get_mac(interp, val, "-partner-admin system", info.system);
+		else if (idx == 5)
+			rc = lacp_tcl_get_state(interp, val, &info.state);
+		else
+			rc = lacp_tcl_get_int_range(interp, val, keys[idx], 0, 65535, &n);
+		if (rc != TCL_OK) {
+			Tcl_DictObjDone(&search);
+			return TCL_ERROR;
+		}
+		if (idx == 1)
+			info.system_priority = (uint16_t)n;
+		else if (idx == 2)
+			info.key = (uint16_t)n;
+		else if (idx == 3)
+			info.port = (uint16_t)n;
+		else if (idx == 4)
+			info.port_priority = (uint16_t)n;
+	}
+	Tcl_DictObjDone(&search);
+	*out = info;
 	return TCL_OK;
 }
 
@@ -199,7 +270,21 @@ static int set_opt(Tcl_Interp *interp, struct port_opts *o, int opt, Tcl_Obj *v)
 		return get_bool(interp, v, name, &c->lacp_enabled);
 	case OPT_SYSTEM:
 		o->has_system = true;
-		return lacp_tcl_get_mac(interp, v, name, o->system);
+		return lacp_tcl_system_resolve(interp, Tcl_GetAssocData(interp, LACP_ASSOC_KEY, NULL),
+					       v, o->system);
+	case OPT_PARTNER_ADMIN:
+		return get_partner_admin(interp, v, &c->partner_admin);
+	case OPT_FALLBACK:
+		if (lacp_tcl_get_index(interp, v, fallback_name, "fallback", &idx) != TCL_OK)
+			return TCL_ERROR;
+		c->fallback = (enum lacp_fallback)idx;
+		return TCL_OK;
+	case OPT_FALLBACK_TIMEOUT:
+		return get_ms(interp, v, name, 0, &c->fallback_timeout);
+	case OPT_WTR:
+		return get_ms(interp, v, name, 0, &c->wtr);
+	case OPT_REVERTIVE:
+		return get_bool(interp, v, name, &c->revertive);
 	case OPT_SRC_MAC:
 		o->has_src_mac = true;
 		return lacp_tcl_get_mac(interp, v, name, o->src_mac);
@@ -213,8 +298,10 @@ static int set_opt(Tcl_Interp *interp, struct port_opts *o, int opt, Tcl_Obj *v)
 		if (lacp_tcl_get_int_range(interp, v, name, opt == OPT_PORT_NUMBER ? 1 : 0,
 					   65535, &n) != TCL_OK)
 			return TCL_ERROR;
-		if (opt == OPT_SYSTEM_PRIORITY)
+		if (opt == OPT_SYSTEM_PRIORITY) {
 			o->system_priority = (uint16_t)n;
+			o->has_system_priority = true;
+		}
 		else if (opt == OPT_KEY)
 			c->key = (uint16_t)n;
 		else if (opt == OPT_PORT_PRIORITY)
@@ -279,7 +366,16 @@ static Tcl_Obj *get_opt(const struct tcl_port *tp, int opt)
 	case OPT_MODE: return Tcl_NewStringObj(c->active ? "active" : "passive", -1);
 	case OPT_RATE: return Tcl_NewStringObj(c->short_timeout ? "fast" : "slow", -1);
 	case OPT_AGGREGATION: return Tcl_NewIntObj(c->aggregatable);
-	case OPT_SYSTEM: return lacp_tcl_mac_obj(tp->port->system->id);
+	case OPT_SYSTEM:
+		/* What joined it: the system's name, or its id for one without. */
+		if (lacp_tcl_system_name(tp->port->system) != NULL)
+			return Tcl_NewStringObj(lacp_tcl_system_name(tp->port->system), -1);
+		return lacp_tcl_mac_obj(tp->port->system->id);
+	case OPT_PARTNER_ADMIN: return lacp_tcl_info_obj(&c->partner_admin);
+	case OPT_FALLBACK: return Tcl_NewStringObj(fallback_name[c->fallback], -1);
+	case OPT_FALLBACK_TIMEOUT: return Tcl_NewWideIntObj(c->fallback_timeout / 1000);
+	case OPT_WTR: return Tcl_NewWideIntObj(c->wtr / 1000);
+	case OPT_REVERTIVE: return Tcl_NewIntObj(c->revertive);
 	case OPT_SYSTEM_PRIORITY: return Tcl_NewIntObj(tp->port->system->priority);
 	case OPT_KEY: return Tcl_NewIntObj(c->key);
 	case OPT_PORT_NUMBER: return Tcl_NewIntObj(c->port_number);
@@ -541,7 +637,7 @@ static void port_event(void *ctx, struct lacp_port *p, const struct lacp_event *
 {
 	struct tcl_port *tp = ctx;
 	struct waiter *w;
-	int on;
+	int on, i;
 
 	/* Events of a core port not yet (or no longer) installed in TP, as
 	 * during creation, are not the script's business. */
@@ -571,17 +667,10 @@ static void port_event(void *ctx, struct lacp_port *p, const struct lacp_event *
 	default:
 		break;
 	}
-	if (lacp_tcl_trace_on(tp->st))
-		lacp_tcl_trace_event(tp->st, tp->name,
-				     ev->type == LACP_EV_RX ? tp->rx_src : tp->o.src_mac,
-				     tp->twire ? lacp_tcl_wire_peer(tp->twire, tp->wire_end) : NULL,
-				     ev);
-	lacp_tcl_log_port_event(tp, ev);
-	lacp_tcl_hook_port_event(tp, ev);
+	for (i = 0; i < tp->st->n_observers && !tp->deleted; i++)
+		tp->st->observers[i](tp, ev);
 	if (!tp->deleted)
 		check_waiters(tp);
-	if ((ev->type == LACP_EV_RULE || ev->type == LACP_EV_EXIT) && !tp->deleted)
-		lacp_tcl_rules_event(tp, ev);
 	on = on_event_of(ev);
 	if (on >= 0 && !tp->deleted && tp->on[on] != NULL)
 		run_script(tp, tp->on[on], ev);
@@ -702,7 +791,8 @@ static int place_port(Tcl_Interp *interp, struct tcl_port *tp, struct port_opts 
 {
 	struct lacp_tcl_state *st = tp->st;
 	const uint8_t *id = o->has_system ? o->system : st->default_system_id;
-	struct lacp_system *sys = lacp_tcl_system(st, id, o->system_priority);
+	struct lacp_system *sys = lacp_tcl_system(st, id, o->has_system_priority
+							  ? o->system_priority : 32768);
 	struct lacp_port_ops ops = {port_transmit, port_event, port_action};
 	struct lacp_port *np;
 	lacp_time_t now = lacp_tcl_now(st);
@@ -724,17 +814,19 @@ static int place_port(Tcl_Interp *interp, struct tcl_port *tp, struct port_opts 
 		Tcl_DecrRefCount(mac);
 		return rc;
 	}
-	if (sys->priority != o->system_priority)
+	/* The priority is the system's: only a port that gives it sets it. */
+	if (o->has_system_priority && sys->priority != o->system_priority)
 		lacp_system_set_priority(sys, o->system_priority, now);
 	if (tp->port != NULL && tp->port->system != sys && tp->port->system->n_ports == 1 &&
-	    sys->n_ports == 0) {
+	    sys->n_ports == 0 && sys->user == NULL && tp->port->system->user == NULL) {
 		/* Alone in its system: the system itself changes identity, a
 		 * management change the machines handle without a restart. */
 		struct lacp_system *own = tp->port->system;
 
 		lacp_tcl_systems_gc(st);
 		lacp_system_set_id(own, id, now);
-		lacp_system_set_priority(own, o->system_priority, now);
+		if (o->has_system_priority)
+			lacp_system_set_priority(own, o->system_priority, now);
 		sys = own;
 	}
 	if (tp->port != NULL && tp->port->system == sys) {
@@ -753,8 +845,12 @@ static int place_port(Tcl_Interp *interp, struct tcl_port *tp, struct port_opts 
 	}
 	if (tp->port != NULL) {
 		/* Moved to another system: a new port there, with the same
-		 * counters, rules and administrative state. */
+		 * counters, rules, administrative state and measurement. */
+		struct lacp_measure *m = np->measure;
+
 		np->counters = tp->port->counters;
+		np->measure = tp->port->measure;
+		tp->port->measure = m;
 		lacp_port_move_rules(np, tp->port);
 		lacp_port_set_admin(np, !tp->port->admin_disabled, now);
 		lacp_port_free(tp->port);
@@ -881,6 +977,7 @@ static int port_create(struct lacp_tcl_state *st, Tcl_Interp *interp, int objc,
 	lacp_port_config_default(&o.cfg);
 	o.cfg.port_number = 0; /* next free of the system */
 	o.system_priority = 32768;
+	o.cfg.measure = lacp_tcl_measure_wanted();
 	memcpy(o.dst_mac, lacp_slow_multicast, 6);
 	if (parse_opts(interp, 3, objc, objv, &o, true) != TCL_OK)
 		goto fail;
@@ -955,10 +1052,10 @@ static int port_configure(struct tcl_port *tp, Tcl_Interp *interp, int objc,
 		return lacp_tcl_error(interp, "LACP NOMEM", "out of memory");
 	o.cfg = tp->port->config;
 	o.system_priority = tp->port->system->priority;
-	if (!o.has_system) {
-		o.has_system = true;
-		memcpy(o.system, tp->port->system->id, 6);
-	}
+	o.has_system_priority = false;
+	/* The system's id now: a named system's id may have changed. */
+	o.has_system = true;
+	memcpy(o.system, tp->port->system->id, 6);
 	rc = parse_opts(interp, 2, objc, objv, &o, false);
 	if (rc == TCL_OK)
 		rc = apply_opts(interp, tp, &o);
@@ -1037,6 +1134,12 @@ static int port_status(struct tcl_port *tp, Tcl_Interp *interp, int objc, Tcl_Ob
 	put(d, "rx_frames", Tcl_NewStringObj(p->rx_enabled ? "accepted" : "dropped", -1));
 	put(d, "loopback", Tcl_NewBooleanObj(p->loopback));
 	put(d, "ntt", Tcl_NewBooleanObj(p->ntt));
+	put(d, "mux_reason", Tcl_NewStringObj(p->mux_reason ? p->mux_reason : "", -1));
+	put(d, "fallback", Tcl_NewBooleanObj(p->fallback));
+	/* 7.3.4 aAggPortDebugLastRxTime, on the clock of `lacp::clock now`; -1: never. */
+	put(d, "last_rx_time", p->counters.last_rx_time == LACP_TIME_NEVER
+				       ? Tcl_NewIntObj(-1)
+				       : Tcl_NewDoubleObj((double)p->counters.last_rx_time / 1000.0));
 	put(d, "wire", Tcl_NewStringObj(tp->o.wire ? tp->o.wire : "", -1));
 	put(d, "interface", Tcl_NewStringObj(tp->o.interface ? tp->o.interface : "", -1));
 	put(d, "counters", counters_obj(&p->counters));
@@ -1202,6 +1305,11 @@ static int port_wait(struct tcl_port *tp, Tcl_Interp *interp, int objc, Tcl_Obj 
 		return lacp_tcl_error(interp, code, "%s", err.message);
 	}
 	w.armed = lacp_tcl_now(st);
+	/* Without -timeout a wait in real time waits as long as it takes (as
+	 * vwait does); virtual time would run on for ever at full speed, so
+	 * there it stops after a day of virtual time. */
+	if (timeout < 0 && st->virtual_clock)
+		timeout = LACP_TCL_VIRTUAL_WAIT_MS;
 	deadline = timeout < 0 ? LACP_TIME_NEVER : w.armed + LACP_MS(timeout);
 	w.next = tp->waiters;
 	tp->waiters = &w;
@@ -1294,10 +1402,10 @@ static int port_destroy(struct tcl_port *tp, Tcl_Interp *interp, int objc,
 static int port_obj_cmd(ClientData cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
 {
 	static const char *const subs[] = {"cget", "configure", "counters", "destroy",
-		"disable", "enable", "inject", "link", "on", "rules", "send", "status",
-		"wait", "when", NULL};
+		"disable", "enable", "inject", "link", "measure", "on", "rules", "send",
+		"status", "wait", "when", NULL};
 	enum { S_CGET, S_CONFIGURE, S_COUNTERS, S_DESTROY, S_DISABLE, S_ENABLE,
-		S_INJECT, S_LINK, S_ON, S_RULES, S_SEND, S_STATUS, S_WAIT, S_WHEN };
+		S_INJECT, S_LINK, S_MEASURE, S_ON, S_RULES, S_SEND, S_STATUS, S_WAIT, S_WHEN };
 	struct tcl_port *tp = cd;
 	int sub, rc;
 
@@ -1314,6 +1422,7 @@ static int port_obj_cmd(ClientData cd, Tcl_Interp *interp, int objc, Tcl_Obj *co
 	case S_DISABLE: rc = port_enable(tp, interp, objc, objv, false); break;
 	case S_ENABLE: rc = port_enable(tp, interp, objc, objv, true); break;
 	case S_LINK: rc = port_link(tp, interp, objc, objv); break;
+	case S_MEASURE: rc = lacp_tcl_measure_cmd(tp, interp, objc, objv); break;
 	case S_ON: rc = port_on(tp, interp, objc, objv); break;
 	case S_SEND: rc = port_send(tp, interp, objc, objv); break;
 	case S_STATUS: rc = port_status(tp, interp, objc, objv); break;
@@ -1329,8 +1438,6 @@ static int port_cmd(ClientData cd, Tcl_Interp *interp, int objc, Tcl_Obj *const 
 {
 	static const char *const subs[] = {"create", "names", NULL};
 	struct lacp_tcl_state *st = cd;
-	struct tcl_port *tp;
-	Tcl_Obj *list;
 	int sub;
 
 	if (objc < 2)
@@ -1341,10 +1448,7 @@ static int port_cmd(ClientData cd, Tcl_Interp *interp, int objc, Tcl_Obj *const 
 		return port_create(st, interp, objc, objv);
 	if (objc != 2)
 		return lacp_tcl_wrong_args(interp, 2, objv, "");
-	list = Tcl_NewListObj(0, NULL);
-	for (tp = st->ports; tp != NULL; tp = tp->hh.next)
-		Tcl_ListObjAppendElement(NULL, list, Tcl_NewStringObj(tp->name, -1));
-	Tcl_SetObjResult(interp, list);
+	Tcl_SetObjResult(interp, lacp_tcl_port_names(st));
 	return TCL_OK;
 }
 
@@ -1395,5 +1499,5 @@ int lacp_tcl_port_send(struct tcl_port *tp, Tcl_Interp *interp, int objc, Tcl_Ob
 int lacp_tcl_port_register(Tcl_Interp *interp, struct lacp_tcl_state *st)
 {
 	Tcl_CreateObjCommand(interp, "::lacp::port", port_cmd, st, NULL);
-	return lacp_tcl_rules_register(interp, st);
+	return TCL_OK;
 }

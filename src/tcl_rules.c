@@ -148,7 +148,7 @@ static const struct lacp_rule *rule_find(struct tcl_port *tp, int id)
  * inject rule), a runaway stop is an error, and a due exit runs at the end
  * of the instant, after the LACPDU carrying the change.
  */
-void lacp_tcl_rules_event(struct tcl_port *tp, const struct lacp_event *ev)
+static void rules_event(struct tcl_port *tp, const struct lacp_event *ev)
 {
 	Tcl_Interp *interp = lacp_tcl_port_interp(tp);
 	const struct lacp_rule *r;
@@ -893,7 +893,6 @@ static int inject_cmd(ClientData cd, Tcl_Interp *interp, int objc, Tcl_Obj *cons
 int lacp_tcl_rules_register(Tcl_Interp *interp, struct lacp_tcl_state *st)
 {
 	Tcl_CreateObjCommand(interp, "::lacp::inject", inject_cmd, st, NULL);
-	if (lacp_tcl_log_register(interp, st) != TCL_OK)
-		return TCL_ERROR;
-	return lacp_tcl_unix_register(interp, st);
+	lacp_tcl_observe(st, rules_event);
+	return TCL_OK;
 }

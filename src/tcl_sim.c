@@ -74,6 +74,35 @@ unsigned lacp_tcl_wire_count(const struct lacp_tcl_state *st)
 
 /* ---- lacp::clock */
 
+/* Whether a frame is still in flight on some wire of ST. */
+static bool wires_in_flight(struct lacp_tcl_state *st)
+{
+	struct tcl_wire *w, *tmp;
+
+	HASH_ITER(hh, st->wires, w, tmp)
+		if (lacp_wire_in_flight(w->wire, 0) || lacp_wire_in_flight(w->wire, 1))
+			return true;
+	return false;
+}
+
+/* The error of a mode change refused: it names the ports in the way. */
+static int clock_busy(struct lacp_tcl_state *st, Tcl_Interp *interp)
+{
+	Tcl_Obj *names = lacp_tcl_port_names(st);
+	int rc;
+
+	Tcl_IncrRefCount(names);
+	if (lacp_tcl_port_count(st))
+		rc = lacp_tcl_error(interp, "LACP CLOCK BUSY",
+				    "the clock mode can change only while no port exists: destroy %s first",
+				    Tcl_GetString(names));
+	else
+		rc = lacp_tcl_error(interp, "LACP CLOCK BUSY",
+				    "the clock mode can change only while no frame is in flight on a wire");
+	Tcl_DecrRefCount(names);
+	return rc;
+}
+
 /* lacp::clock mode ?real|virtual? */
 static int clock_mode(struct lacp_tcl_state *st, Tcl_Interp *interp, int objc,
 		      Tcl_Obj *const objv[])
@@ -87,9 +116,10 @@ static int clock_mode(struct lacp_tcl_state *st, Tcl_Interp *interp, int objc,
 		if (lacp_tcl_get_index(interp, objv[2], modes, "mode", &m) != TCL_OK)
 			return TCL_ERROR;
 		if ((m == 1) != st->virtual_clock) {
-			if (lacp_tcl_port_count(st) || lacp_tcl_wire_count(st))
-				return lacp_tcl_error(interp, "LACP CLOCK BUSY",
-						      "the clock mode can change only while no port or wire exists");
+			/* Ports hold timers on the old clock; a wire without
+			 * ports holds none once nothing is in flight on it. */
+			if (lacp_tcl_port_count(st) || wires_in_flight(st))
+				return clock_busy(st, interp);
 			st->virtual_clock = m == 1;
 			st->vclock.now = 0;
 		}

@@ -212,7 +212,7 @@ void lacp_tcl_systems_gc(struct lacp_tcl_state *st)
 	size_t i = 0;
 
 	while (i < st->n_systems) {
-		if (st->systems[i]->n_ports == 0) {
+		if (st->systems[i]->n_ports == 0 && st->systems[i]->user == NULL) {
 			lacp_system_free(st->systems[i]);
 			st->systems[i] = st->systems[--st->n_systems];
 		} else {
@@ -234,12 +234,25 @@ void lacp_tcl_state_free(struct lacp_tcl_state *st)
 	free(st);
 }
 
+void lacp_tcl_observe(struct lacp_tcl_state *st, lacp_tcl_observer_fn *fn)
+{
+	/* a fixed set, registered once per interpreter: a full table is a
+	 * programming error */
+	if (st->n_observers < LACP_TCL_MAX_OBSERVERS)
+		st->observers[st->n_observers++] = fn;
+}
+
 int lacp_tcl_register(Tcl_Interp *interp, struct lacp_tcl_state *st)
 {
 	if (lacp_tcl_pdu_register(interp, st) != TCL_OK ||
 	    lacp_tcl_sim_register(interp, st) != TCL_OK ||
 	    lacp_tcl_port_register(interp, st) != TCL_OK ||
+	    lacp_tcl_system_register(interp, st) != TCL_OK ||
 	    lacp_tcl_trace_register(interp, st) != TCL_OK ||
+	    lacp_tcl_log_register(interp, st) != TCL_OK ||
+	    lacp_tcl_measure_register(interp, st) != TCL_OK ||
+	    lacp_tcl_rules_register(interp, st) != TCL_OK ||
+	    lacp_tcl_unix_register(interp, st) != TCL_OK ||
 	    lacp_tcl_hook_register(interp, st) != TCL_OK)
 		return TCL_ERROR;
 	return TCL_OK;

@@ -36,9 +36,11 @@ static Tcl_Obj *summary(const struct lacp_decoded *dec)
 				     lacp_state_format(dec->lacpdu.actor.state, a),
 				     lacp_state_format(dec->lacpdu.partner.state, p));
 	case LACP_CLASS_MARKER:
-		return Tcl_ObjPrintf("%s port %u txn %u",
+		/* Tcl_ObjPrintf reads %u as an int: a transaction id above
+		 * INT_MAX would print sign-extended */
+		return Tcl_ObjPrintf("%s port %u txn %lu",
 				     dec->marker.response ? "MarkerResponse" : "Marker",
-				     dec->marker.port, (unsigned)dec->marker.transaction);
+				     dec->marker.port, (unsigned long)dec->marker.transaction);
 	case LACP_CLASS_UNKNOWN:
 		return Tcl_ObjPrintf("unknown subtype %u", dec->subtype);
 	default:
@@ -48,18 +50,25 @@ static Tcl_Obj *summary(const struct lacp_decoded *dec)
 	}
 }
 
+static void append(struct lacp_tcl_state *st, Tcl_Obj *d);
+
 bool lacp_tcl_trace_on(const struct lacp_tcl_state *st)
 {
 	return st->trace != NULL && st->trace->on;
 }
 
-void lacp_tcl_trace_event(struct lacp_tcl_state *st, const char *port, const uint8_t src[6],
-			  const char *link, const struct lacp_event *ev)
+/* The trace's observer of port events: PDUs (with the frame's source
+ * address and the port at the other end of a wire), transitions,
+ * aggregator, churn and loopback events. */
+static void trace_event(struct tcl_port *tp, const struct lacp_event *ev)
 {
+	struct lacp_tcl_state *st = lacp_tcl_port_state(tp);
+	const char *port = lacp_tcl_port_name(tp);
+	const uint8_t *src = lacp_tcl_port_src(tp, ev->type == LACP_EV_RX);
+	const char *link = lacp_tcl_port_link(tp);
 	struct tcl_trace *tr = st->trace;
 	struct lacp_decoded *dec = NULL;
 	Tcl_Obj *d;
-	Tcl_Size n;
 
 	if (tr == NULL || !tr->on)
 		return;
@@ -90,6 +99,31 @@ void lacp_tcl_trace_event(struct lacp_tcl_state *st, const char *port, const uin
 		lacp_tcl_event_fields(d, ev);
 		break;
 	}
+	append(st, d);
+}
+
+void lacp_tcl_trace_record(struct lacp_tcl_state *st, const char *port, lacp_time_t time,
+			   Tcl_Obj *d)
+{
+	struct tcl_trace *tr = st->trace;
+
+	if (tr == NULL || !tr->on) {
+		Tcl_IncrRefCount(d);
+		Tcl_DecrRefCount(d);
+		return;
+	}
+	put(d, "time", Tcl_NewDoubleObj((double)(time - tr->t0) / 1000.0));
+	put(d, "port", Tcl_NewStringObj(port, -1));
+	append(st, d);
+}
+
+/* Appends event dict D to the trace (dropping the oldest beyond the limit)
+ * and hands it to the live callback. */
+static void append(struct lacp_tcl_state *st, Tcl_Obj *d)
+{
+	struct tcl_trace *tr = st->trace;
+	Tcl_Size n;
+
 	if (Tcl_IsShared(tr->events)) {
 		Tcl_Obj *copy = Tcl_DuplicateObj(tr->events);
 
@@ -212,5 +246,6 @@ int lacp_tcl_trace_register(Tcl_Interp *interp, struct lacp_tcl_state *st)
 	Tcl_CreateObjCommand(interp, "::lacp::trace::Record", record_cmd, st, trace_delete);
 	Tcl_CreateObjCommand(interp, "::lacp::trace::Events", events_cmd, st, NULL);
 	Tcl_CreateObjCommand(interp, "::lacp::trace::Info", info_cmd, st, NULL);
+	lacp_tcl_observe(st, trace_event);
 	return TCL_OK;
 }

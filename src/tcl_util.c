@@ -4,6 +4,7 @@
  * -errorcode, option value readers (integers in range, MAC addresses,
  * state strings) and their Tcl_Obj counterparts.
  */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -117,14 +118,24 @@ Tcl_Obj *lacp_tcl_state_obj(uint8_t state)
 int lacp_tcl_get_index(Tcl_Interp *interp, Tcl_Obj *obj, const char *const *table,
 		       const char *what, int *index)
 {
-	Tcl_Obj *code[3];
+	char kind[64];
+	size_t i;
 
 	if (Tcl_GetIndexFromObj(interp, obj, table, what, 0, index) == TCL_OK)
 		return TCL_OK;
-	code[0] = Tcl_NewStringObj("LACP", -1);
-	code[1] = Tcl_NewStringObj(strcmp(what, "option") == 0 ? "OPTION" : "VALUE", -1);
-	code[2] = obj;
-	Tcl_SetObjErrorCode(interp, Tcl_NewListObj(3, code));
+	if (strcmp(what, "option") == 0) {
+		Tcl_SetObjErrorCode(interp, Tcl_NewListObj(3, (Tcl_Obj *[]){
+			Tcl_NewStringObj("LACP", -1), Tcl_NewStringObj("OPTION", -1), obj}));
+		return TCL_ERROR;
+	}
+	/* {LACP VALUE KIND VALUE}: the kind of value ("link state" ->
+	 * LINK_STATE), then the value itself */
+	for (i = 0; what[i] != '\0' && i < sizeof kind - 1; i++)
+		kind[i] = what[i] == ' ' ? '_' : (char)toupper((unsigned char)what[i]);
+	kind[i] = '\0';
+	Tcl_SetObjErrorCode(interp, Tcl_NewListObj(4, (Tcl_Obj *[]){
+		Tcl_NewStringObj("LACP", -1), Tcl_NewStringObj("VALUE", -1),
+		Tcl_NewStringObj(kind, -1), obj}));
 	return TCL_ERROR;
 }
 

@@ -1100,65 +1100,71 @@ static bool mux_step(struct lacp_port *p, lacp_time_t now)
 	return false;
 }
 
-/* 6.4.17 Churn Detection machines */
-static void actor_churn_set(struct lacp_port *p, enum lacp_actor_churn_state to,
-			    lacp_time_t now)
-{
-	int from = p->begin ? LACP_STATE_BEGIN : (int)p->actor_churn;
+/*
+ * 6.4.17 Churn Detection machines: the actor's watches our Sync, the
+ * partner's the partner's; otherwise they are one machine, run here for
+ * either side. Their states have the same numbers.
+ */
+enum { CHURN_MONITOR, NO_CHURN, CHURN };
+_Static_assert((int)LACP_ACTOR_CHURN_MONITOR == CHURN_MONITOR &&
+	       (int)LACP_PARTNER_CHURN_MONITOR == CHURN_MONITOR &&
+	       (int)LACP_NO_ACTOR_CHURN == NO_CHURN && (int)LACP_NO_PARTNER_CHURN == NO_CHURN &&
+	       (int)LACP_ACTOR_CHURN == CHURN && (int)LACP_PARTNER_CHURN == CHURN,
+	       "the two churn machines number their states alike");
 
-	p->actor_churn = to;
-	note_transition(p, LACP_M_ACTOR_CHURN, from, to, now);
-	switch (to) {
-	case LACP_ACTOR_CHURN_MONITOR:
-		p->actor_churn_flag = false;
-		p->actor_churn_start = now;
-		p->actor_churn_timer = after(now, p->config.timing.churn_detection);
-		break;
-	case LACP_NO_ACTOR_CHURN:
-		p->actor_churn_flag = false;
-		p->actor_churn_timer = LACP_TIME_NEVER;
-		break;
-	case LACP_ACTOR_CHURN:
-		p->actor_churn_flag = true;
-		p->actor_churn_timer = LACP_TIME_NEVER;
-		p->counters.actor_churn_count++;
-		break;
-	case LACP_ACTOR_CHURN_COUNT:
-		break;
-	}
-	if (to == LACP_ACTOR_CHURN || from == LACP_ACTOR_CHURN)
-		simple_event(p, LACP_EV_CHURN, LACP_M_ACTOR_CHURN, from, to,
-			     to == LACP_ACTOR_CHURN, now);
+/* The variables of one churn machine of a port. */
+struct churn {
+	enum lacp_machine m; /* LACP_M_ACTOR_CHURN or LACP_M_PARTNER_CHURN */
+	int state;
+	bool *flag;          /* Actor_Churn / Partner_Churn */
+	lacp_time_t *timer, *start;
+	uint64_t *count;
+	bool sync;           /* the watched side's Synchronization */
+};
+
+static struct churn churn_of(struct lacp_port *p, enum lacp_machine m)
+{
+	bool partner = m == LACP_M_PARTNER_CHURN;
+
+	return (struct churn){
+		.m = m,
+		.state = partner ? (int)p->partner_churn : (int)p->actor_churn,
+		.flag = partner ? &p->partner_churn_flag : &p->actor_churn_flag,
+		.timer = partner ? &p->partner_churn_timer : &p->actor_churn_timer,
+		.start = partner ? &p->partner_churn_start : &p->actor_churn_start,
+		.count = partner ? &p->counters.partner_churn_count : &p->counters.actor_churn_count,
+		.sync = ((partner ? p->partner.state : p->actor.state) & LACP_STATE_SYNC) != 0,
+	};
 }
 
-static void partner_churn_set(struct lacp_port *p, enum lacp_partner_churn_state to,
-			      lacp_time_t now)
+static void churn_set(struct lacp_port *p, enum lacp_machine m, int to, lacp_time_t now)
 {
-	int from = p->begin ? LACP_STATE_BEGIN : (int)p->partner_churn;
+	struct churn c = churn_of(p, m);
+	int from = p->begin ? LACP_STATE_BEGIN : c.state;
 
-	p->partner_churn = to;
-	note_transition(p, LACP_M_PARTNER_CHURN, from, to, now);
+	if (m == LACP_M_PARTNER_CHURN)
+		p->partner_churn = (enum lacp_partner_churn_state)to;
+	else
+		p->actor_churn = (enum lacp_actor_churn_state)to;
+	note_transition(p, m, from, to, now);
 	switch (to) {
-	case LACP_PARTNER_CHURN_MONITOR:
-		p->partner_churn_flag = false;
-		p->partner_churn_start = now;
-		p->partner_churn_timer = after(now, p->config.timing.churn_detection);
+	case CHURN_MONITOR:
+		*c.flag = false;
+		*c.start = now;
+		*c.timer = after(now, p->config.timing.churn_detection);
 		break;
-	case LACP_NO_PARTNER_CHURN:
-		p->partner_churn_flag = false;
-		p->partner_churn_timer = LACP_TIME_NEVER;
+	case NO_CHURN:
+		*c.flag = false;
+		*c.timer = LACP_TIME_NEVER;
 		break;
-	case LACP_PARTNER_CHURN:
-		p->partner_churn_flag = true;
-		p->partner_churn_timer = LACP_TIME_NEVER;
-		p->counters.partner_churn_count++;
-		break;
-	case LACP_PARTNER_CHURN_COUNT:
+	case CHURN:
+		*c.flag = true;
+		*c.timer = LACP_TIME_NEVER;
+		(*c.count)++;
 		break;
 	}
-	if (to == LACP_PARTNER_CHURN || from == LACP_PARTNER_CHURN)
-		simple_event(p, LACP_EV_CHURN, LACP_M_PARTNER_CHURN, from, to,
-			     to == LACP_PARTNER_CHURN, now);
+	if (to == CHURN || from == CHURN)
+		simple_event(p, LACP_EV_CHURN, m, from, to, to == CHURN, now);
 }
 
 /*
@@ -1166,85 +1172,41 @@ static void partner_churn_set(struct lacp_port *p, enum lacp_partner_churn_state
  * its MONITOR state with the timer restarted continuously, which is the
  * same as a stopped timer that starts when the port comes up.
  */
-static bool actor_churn_step(struct lacp_port *p, lacp_time_t now)
+static bool churn_step(struct lacp_port *p, enum lacp_machine m, lacp_time_t now)
 {
-	bool sync = p->actor.state & LACP_STATE_SYNC;
+	struct churn c = churn_of(p, m);
 
 	if (!p->port_enabled) {
-		bool changed = p->actor_churn != LACP_ACTOR_CHURN_MONITOR;
+		bool changed = c.state != CHURN_MONITOR;
 
 		if (changed)
-			actor_churn_set(p, LACP_ACTOR_CHURN_MONITOR, now);
-		p->actor_churn_timer = LACP_TIME_NEVER;
+			churn_set(p, m, CHURN_MONITOR, now);
+		*c.timer = LACP_TIME_NEVER;
 		return changed;
 	}
-	switch (p->actor_churn) {
-	case LACP_ACTOR_CHURN_MONITOR:
-		if (p->actor_churn_timer == LACP_TIME_NEVER) {
-			p->actor_churn_start = now;
-			p->actor_churn_timer = after(now, p->config.timing.churn_detection);
+	switch (c.state) {
+	case CHURN_MONITOR:
+		if (*c.timer == LACP_TIME_NEVER) {
+			*c.start = now;
+			*c.timer = after(now, p->config.timing.churn_detection);
 		}
-		if (sync)
-			actor_churn_set(p, LACP_NO_ACTOR_CHURN, now);
-		else if (timer_expired(p->actor_churn_timer, now))
-			actor_churn_set(p, LACP_ACTOR_CHURN, now);
+		if (c.sync)
+			churn_set(p, m, NO_CHURN, now);
+		else if (timer_expired(*c.timer, now))
+			churn_set(p, m, CHURN, now);
 		else
 			return false;
 		return true;
-	case LACP_NO_ACTOR_CHURN:
-		if (sync)
+	case NO_CHURN:
+		if (c.sync)
 			return false;
-		actor_churn_set(p, LACP_ACTOR_CHURN_MONITOR, now);
+		churn_set(p, m, CHURN_MONITOR, now);
 		return true;
-	case LACP_ACTOR_CHURN:
-		if (!sync)
+	case CHURN:
+		if (!c.sync)
 			return false;
-		actor_churn_set(p, LACP_NO_ACTOR_CHURN, now);
+		churn_set(p, m, NO_CHURN, now);
 		return true;
-	case LACP_ACTOR_CHURN_COUNT:
-		break;
-	}
-	return false;
-}
-
-static bool partner_churn_step(struct lacp_port *p, lacp_time_t now)
-{
-	bool sync = p->partner.state & LACP_STATE_SYNC;
-
-	if (!p->port_enabled) {
-		bool changed = p->partner_churn != LACP_PARTNER_CHURN_MONITOR;
-
-		if (changed)
-			partner_churn_set(p, LACP_PARTNER_CHURN_MONITOR, now);
-		p->partner_churn_timer = LACP_TIME_NEVER;
-		return changed;
-	}
-	switch (p->partner_churn) {
-	case LACP_PARTNER_CHURN_MONITOR:
-		if (p->partner_churn_timer == LACP_TIME_NEVER) {
-			p->partner_churn_start = now;
-			p->partner_churn_timer =
-				after(now, p->config.timing.churn_detection);
-		}
-		if (sync)
-			partner_churn_set(p, LACP_NO_PARTNER_CHURN, now);
-		else if (timer_expired(p->partner_churn_timer, now))
-			partner_churn_set(p, LACP_PARTNER_CHURN, now);
-		else
-			return false;
-		return true;
-	case LACP_NO_PARTNER_CHURN:
-		if (sync)
-			return false;
-		partner_churn_set(p, LACP_PARTNER_CHURN_MONITOR, now);
-		return true;
-	case LACP_PARTNER_CHURN:
-		if (!sync)
-			return false;
-		partner_churn_set(p, LACP_NO_PARTNER_CHURN, now);
-		return true;
-	case LACP_PARTNER_CHURN_COUNT:
-		break;
 	}
 	return false;
 }
@@ -1255,8 +1217,8 @@ static void port_begin(struct lacp_port *p, lacp_time_t now)
 	rx_set(p, LACP_RX_INITIALIZE, now);
 	periodic_set(p, LACP_PERIODIC_NO_PERIODIC, now);
 	mux_go(p, LACP_MUX_DETACHED, "begin", now);
-	actor_churn_set(p, LACP_ACTOR_CHURN_MONITOR, now);
-	partner_churn_set(p, LACP_PARTNER_CHURN_MONITOR, now);
+	churn_set(p, LACP_M_ACTOR_CHURN, CHURN_MONITOR, now);
+	churn_set(p, LACP_M_PARTNER_CHURN, CHURN_MONITOR, now);
 	p->begin = false;
 }
 
@@ -1294,9 +1256,9 @@ static bool port_step(struct lacp_port *p, lacp_time_t now)
 	if (live(p))
 		changed |= stepped(p, mux_step(p, now), now);
 	if (live(p))
-		changed |= stepped(p, actor_churn_step(p, now), now);
+		changed |= stepped(p, churn_step(p, LACP_M_ACTOR_CHURN, now), now);
 	if (live(p))
-		changed |= stepped(p, partner_churn_step(p, now), now);
+		changed |= stepped(p, churn_step(p, LACP_M_PARTNER_CHURN, now), now);
 	return changed;
 }
 
@@ -2045,6 +2007,26 @@ void lacp_port_free(struct lacp_port *p)
 	lacp_timerq_cancel(s->q, &p->timer);
 	s->has_zombies = true;
 	dispatch(s, s->now);
+}
+
+void lacp_port_take_over(struct lacp_port *np, struct lacp_port *old, lacp_time_t now)
+{
+	struct lacp_measure *m = np->measure;
+
+	np->counters = old->counters;
+	np->measure = old->measure;
+	old->measure = m;
+	lacp_port_move_rules(np, old);
+	lacp_port_set_admin(np, !old->admin_disabled, now);
+}
+
+bool lacp_system_port_number_used(const struct lacp_system *s, const struct lacp_port *self,
+				  uint16_t n)
+{
+	for (size_t i = 0; i < s->n_ports; i++)
+		if (s->ports[i] != self && live(s->ports[i]) && s->ports[i]->config.port_number == n)
+			return true;
+	return false;
 }
 
 void lacp_port_set_enabled(struct lacp_port *p, bool enabled, lacp_time_t now)

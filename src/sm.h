@@ -513,6 +513,14 @@ int lacp_port_new(struct lacp_system *sys, const struct lacp_port_config *config
 		  const struct lacp_port_ops *ops, void *ctx, lacp_time_t now,
 		  struct lacp_port **out);
 
+/* NP replaces OLD (a port re-created in another system): it takes OLD's
+ * counters, rules, measurement and administrative state. Free OLD after. */
+void lacp_port_take_over(struct lacp_port *np, struct lacp_port *old, lacp_time_t now);
+
+/* Whether a port of SYS other than SELF (NULL: any) has port number N. */
+bool lacp_system_port_number_used(const struct lacp_system *sys,
+				  const struct lacp_port *self, uint16_t n);
+
 /* Frees P (NULL is fine); from a callback the free happens when the
  * dispatch ends, and P is silent from now on. The other ports of the
  * system reselect if they shared an aggregator with it. */

@@ -18,6 +18,8 @@
 #include "uthash.h"
 
 /* A port of a namespace, by interface index. */
+static const struct lacp_tcl_transport_ops iface_transport;
+
 struct ns_port {
 	int ifindex;
 	struct tcl_port *tp;
@@ -248,8 +250,9 @@ int lacp_tcl_iface_open(Tcl_Interp *interp, struct lacp_tcl_state *st, const cha
 	np->ifindex = link.ifindex;
 	np->tp = tp;
 	HASH_ADD_INT(ns->ports, ifindex, np);
-	out->ns = ns;
-	out->ifindex = link.ifindex;
+	out->tr.ops = &iface_transport;
+	out->tr.ctx = ns;
+	out->tr.id = link.ifindex;
 	memcpy(out->mac, link.addr, 6);
 	out->carrier = link.admin_up && link.carrier;
 	return TCL_OK;
@@ -258,8 +261,11 @@ fail:
 	return TCL_ERROR;
 }
 
-void lacp_tcl_iface_close(struct tcl_ns *ns, int ifindex)
+/* The transport's close: the port leaves the interface. */
+static void iface_close(struct lacp_tcl_transport *t)
 {
+	struct tcl_ns *ns = t->ctx;
+	int ifindex = t->id;
 	struct ns_port *np;
 
 	HASH_FIND_INT(ns->ports, &ifindex, np);
@@ -271,8 +277,13 @@ void lacp_tcl_iface_close(struct tcl_ns *ns, int ifindex)
 	ns_release(ns);
 }
 
-int lacp_tcl_iface_send(struct tcl_ns *ns, int ifindex, const uint8_t *frame, size_t len)
+/* The transport's send: on the packet socket of the namespace. */
+static int iface_send(struct lacp_tcl_transport *t, const uint8_t *frame, size_t len,
+		      lacp_time_t now)
 {
+	struct tcl_ns *ns = t->ctx;
+	int ifindex = t->id;
+
 	/* For the measurement, the frame leaves now, not when the machines
 	 * decided to send it: the kernel's taps stamp it microseconds into
 	 * the call, while the call itself may last as long as the softirq
@@ -281,6 +292,7 @@ int lacp_tcl_iface_send(struct tcl_ns *ns, int ifindex, const uint8_t *frame, si
 	int rc = lacp_io_send(ns->io, ifindex, frame, len);
 	struct ns_port *np;
 
+	(void)now;
 	if (rc == 0 && stamp != 0) {
 		HASH_FIND_INT(ns->ports, &ifindex, np);
 		if (np != NULL)
@@ -289,14 +301,24 @@ int lacp_tcl_iface_send(struct tcl_ns *ns, int ifindex, const uint8_t *frame, si
 	return rc;
 }
 
-int lacp_tcl_iface_set_link(Tcl_Interp *interp, struct tcl_ns *ns, int ifindex, bool up)
+/* The transport's set_link: the interface's admin state, by netlink. */
+static int iface_set_link(Tcl_Interp *interp, struct lacp_tcl_transport *t, bool up,
+			  lacp_time_t now)
 {
+	struct tcl_ns *ns = t->ctx;
 	char msg[256] = "";
-	int rc = lacp_nl_link_set_up(ns->nl, ifindex, up, msg, sizeof msg);
+	int rc = lacp_nl_link_set_up(ns->nl, t->id, up, msg, sizeof msg);
 
+	(void)now;
 	if (rc == 0)
 		return TCL_OK;
 	return lacp_tcl_error(interp, rc == -EPERM ? "LACP PERM" : "LACP NETLINK",
 			      "cannot set the link %s: %s%s%s", up ? "up" : "down",
 			      strerror(-rc), msg[0] ? ": " : "", msg);
 }
+
+static const struct lacp_tcl_transport_ops iface_transport = {
+	.send = iface_send,
+	.set_link = iface_set_link,
+	.close = iface_close,
+};

@@ -130,10 +130,31 @@ const char *lacp_tcl_system_name(const struct lacp_system *sys);
 
 /* Wires, for ports: look up by name; attach a port to a free end. */
 struct tcl_wire *lacp_tcl_wire_find(struct lacp_tcl_state *st, const char *name);
+/*
+ * A port's transport: an in-process wire (tcl_sim.c) or a Linux interface
+ * (tcl_iface.c), each behind the same calls. What arrives comes back
+ * through lacp_tcl_port_frame and lacp_tcl_port_carrier.
+ */
+struct lacp_tcl_transport;
+struct lacp_tcl_transport_ops {
+	/* Puts FRAME on the link at NOW: 0, or a negative errno. */
+	int (*send)(struct lacp_tcl_transport *t, const uint8_t *frame, size_t len,
+		    lacp_time_t now);
+	/* The link up or down: an interface's admin state through netlink,
+	 * a wire restored or cut. TCL_OK, or TCL_ERROR with a message. */
+	int (*set_link)(Tcl_Interp *interp, struct lacp_tcl_transport *t, bool up,
+			lacp_time_t now);
+	void (*close)(struct lacp_tcl_transport *t);
+};
+struct lacp_tcl_transport {
+	const struct lacp_tcl_transport_ops *ops; /* NULL: none */
+	void *ctx; /* the tcl_wire, or the tcl_ns of the interface */
+	int id;    /* the wire's end, or the interface's index */
+};
+
+/* Attaches port TP to a free end of wire W: fills *OUT. */
 int lacp_tcl_wire_attach(Tcl_Interp *interp, struct tcl_wire *w, struct tcl_port *tp,
-			 lacp_wire_deliver_fn deliver, lacp_wire_carrier_fn carrier,
-			 struct lacp_wire **wire, int *end);
-void lacp_tcl_wire_detach(struct tcl_wire *w, int end);
+			 struct lacp_tcl_transport *out);
 bool lacp_tcl_wire_is_cut(const struct tcl_wire *w);
 const char *lacp_tcl_wire_name(const struct tcl_wire *w);
 /* The name of the port on the other end than END, or NULL. */
@@ -143,19 +164,16 @@ const char *lacp_tcl_port_name(const struct tcl_port *tp);
 
 /* What opening a port's interface found. */
 struct lacp_tcl_iface {
-	struct tcl_ns *ns;
-	int ifindex;
+	struct lacp_tcl_transport tr;
 	uint8_t mac[6];
 	bool carrier; /* admin up and carrier */
 };
 
-/* Interfaces (tcl_iface.c): open one for port TP in namespace NETNS (NULL
- * = own), close it, send on it, set its admin state through netlink. */
+/* Interfaces (tcl_iface.c): opens one for port TP in namespace NETNS
+ * (NULL = own); the transport in OUT sends on it, sets its admin state
+ * through netlink and closes it. */
 int lacp_tcl_iface_open(Tcl_Interp *interp, struct lacp_tcl_state *st, const char *netns,
 			const char *ifname, struct tcl_port *tp, struct lacp_tcl_iface *out);
-void lacp_tcl_iface_close(struct tcl_ns *ns, int ifindex);
-int lacp_tcl_iface_send(struct tcl_ns *ns, int ifindex, const uint8_t *frame, size_t len);
-int lacp_tcl_iface_set_link(Tcl_Interp *interp, struct tcl_ns *ns, int ifindex, bool up);
 
 /* Transports call these for a port: a frame arrived, the carrier changed. */
 void lacp_tcl_port_frame(struct tcl_port *tp, const uint8_t *frame, size_t len,

@@ -54,10 +54,7 @@ struct tcl_port {
 	struct lacp_port *port;
 	struct port_opts o;
 	struct tcl_wire *twire;
-	struct lacp_wire *wire;
-	int wire_end;
-	struct tcl_ns *ns; /* on an interface: its namespace context */
-	int ifindex;
+	struct lacp_tcl_transport tr; /* the wire's end or the interface */
 	uint64_t tx_errors; /* frames the interface refused */
 	uint8_t rx_src[6];  /* source address of the frame being received */
 	struct lacp_pcap *pcap;
@@ -84,7 +81,7 @@ const uint8_t *lacp_tcl_port_src(const struct tcl_port *tp, bool rx)
 
 const char *lacp_tcl_port_link(const struct tcl_port *tp)
 {
-	return tp->twire ? lacp_tcl_wire_peer(tp->twire, tp->wire_end) : NULL;
+	return tp->twire ? lacp_tcl_wire_peer(tp->twire, tp->tr.id) : NULL;
 }
 
 const char *lacp_tcl_port_interface(const struct tcl_port *tp)
@@ -448,9 +445,7 @@ static void port_transmit(void *ctx, struct lacp_port *p, const uint8_t *pdu, si
 	hlen = lacp_eth_encode(tp->o.dst_mac, tp->o.src_mac, &tags, buf);
 	memcpy(buf + hlen, pdu, len);
 	capture(tp, buf, hlen + len);
-	if (tp->wire != NULL)
-		lacp_wire_send(tp->wire, tp->wire_end, buf, hlen + len, now);
-	else if (tp->ns != NULL && lacp_tcl_iface_send(tp->ns, tp->ifindex, buf, hlen + len) != 0)
+	if (tp->tr.ops != NULL && tp->tr.ops->send(&tp->tr, buf, hlen + len, now) != 0)
 		tp->tx_errors++;
 	if (buf != stackbuf)
 		free(buf);
@@ -472,11 +467,6 @@ void lacp_tcl_port_frame(struct tcl_port *tp, const uint8_t *frame, size_t len,
 	lacp_port_rx(tp->port, frame + off, len - (size_t)off, now);
 }
 
-/* A frame arrived from the wire. */
-static void wire_deliver(void *ctx, const uint8_t *frame, size_t len, lacp_time_t now)
-{
-	lacp_tcl_port_frame(ctx, frame, len, now);
-}
 
 void lacp_tcl_port_carrier(struct tcl_port *tp, bool up, lacp_time_t now)
 {
@@ -488,11 +478,6 @@ void lacp_tcl_port_carrier(struct tcl_port *tp, bool up, lacp_time_t now)
 	lacp_port_set_enabled(tp->port, up, now);
 }
 
-/* The wire was cut or restored: carrier follows. */
-static void wire_carrier(void *ctx, bool up, lacp_time_t now)
-{
-	lacp_tcl_port_carrier(ctx, up, now);
-}
 
 /* ---- events */
 
@@ -772,17 +757,6 @@ static int parse_opts(Tcl_Interp *interp, int first, int objc, Tcl_Obj *const ob
 }
 
 /* Whether another port of SYS (not SELF) uses port number N. */
-static bool port_number_used(const struct lacp_system *sys, const struct lacp_port *self,
-			     uint16_t n)
-{
-	size_t i;
-
-	for (i = 0; i < sys->n_ports; i++)
-		if (sys->ports[i] != self && sys->ports[i]->config.port_number == n)
-			return true;
-	return false;
-}
-
 /*
  * Puts the core port of TP into the system of *O (creating the port when
  * TP has none yet or the system changes), with O's configuration.
@@ -802,7 +776,7 @@ static int place_port(Tcl_Interp *interp, struct tcl_port *tp, struct port_opts 
 		return lacp_tcl_error(interp, "LACP NOMEM", "out of memory");
 	if (o->cfg.port_number == 0)
 		o->cfg.port_number = lacp_system_free_port_number(sys);
-	if (o->cfg.port_number == 0 || port_number_used(sys, tp->port, o->cfg.port_number)) {
+	if (o->cfg.port_number == 0 || lacp_system_port_number_used(sys, tp->port, o->cfg.port_number)) {
 		Tcl_Obj *mac = lacp_tcl_mac_obj(id);
 		int rc;
 
@@ -844,15 +818,9 @@ static int place_port(Tcl_Interp *interp, struct tcl_port *tp, struct port_opts 
 				      strerror(-rc));
 	}
 	if (tp->port != NULL) {
-		/* Moved to another system: a new port there, with the same
-		 * counters, rules, administrative state and measurement. */
-		struct lacp_measure *m = np->measure;
-
-		np->counters = tp->port->counters;
-		np->measure = tp->port->measure;
-		tp->port->measure = m;
-		lacp_port_move_rules(np, tp->port);
-		lacp_port_set_admin(np, !tp->port->admin_disabled, now);
+		/* Moved to another system: a new port there, that takes the
+		 * old one's counters, rules, measurement and admin state. */
+		lacp_port_take_over(np, tp->port, now);
 		lacp_port_free(tp->port);
 	}
 	tp->port = np;
@@ -915,8 +883,7 @@ static int attach_transport(Tcl_Interp *interp, struct tcl_port *tp, struct tcl_
 	struct lacp_tcl_iface iface;
 
 	if (tw != NULL) {
-		if (lacp_tcl_wire_attach(interp, tw, tp, wire_deliver, wire_carrier, &tp->wire,
-					 &tp->wire_end) != TCL_OK)
+		if (lacp_tcl_wire_attach(interp, tw, tp, &tp->tr) != TCL_OK)
 			return TCL_ERROR;
 		tp->twire = tw;
 		tp->carrier = !lacp_tcl_wire_is_cut(tw);
@@ -928,8 +895,7 @@ static int attach_transport(Tcl_Interp *interp, struct tcl_port *tp, struct tcl_
 	}
 	if (lacp_tcl_iface_open(interp, st, o->netns, o->interface, tp, &iface) != TCL_OK)
 		return TCL_ERROR;
-	tp->ns = iface.ns;
-	tp->ifindex = iface.ifindex;
+	tp->tr = iface.tr;
 	tp->carrier = iface.carrier;
 	if (!o->has_src_mac)
 		memcpy(o->src_mac, iface.mac, 6);
@@ -944,13 +910,10 @@ static int attach_transport(Tcl_Interp *interp, struct tcl_port *tp, struct tcl_
 
 static void detach_transport(struct tcl_port *tp)
 {
-	if (tp->twire != NULL)
-		lacp_tcl_wire_detach(tp->twire, tp->wire_end);
-	if (tp->ns != NULL)
-		lacp_tcl_iface_close(tp->ns, tp->ifindex);
+	if (tp->tr.ops != NULL)
+		tp->tr.ops->close(&tp->tr);
+	tp->tr.ops = NULL;
 	tp->twire = NULL;
-	tp->wire = NULL;
-	tp->ns = NULL;
 }
 
 /* lacp::port create NAME ?-option value ...? */
@@ -1482,13 +1445,7 @@ bool lacp_tcl_port_deleted(const struct tcl_port *tp)
 
 int lacp_tcl_port_set_link(Tcl_Interp *interp, struct tcl_port *tp, bool up)
 {
-	if (tp->ns != NULL)
-		return lacp_tcl_iface_set_link(interp, tp->ns, tp->ifindex, up);
-	if (up)
-		lacp_wire_restore(tp->wire, lacp_tcl_now(tp->st));
-	else
-		lacp_wire_cut(tp->wire, lacp_tcl_now(tp->st));
-	return TCL_OK;
+	return tp->tr.ops->set_link(interp, &tp->tr, up, lacp_tcl_now(tp->st));
 }
 
 int lacp_tcl_port_send(struct tcl_port *tp, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])

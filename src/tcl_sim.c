@@ -26,28 +26,72 @@ struct tcl_wire *lacp_tcl_wire_find(struct lacp_tcl_state *st, const char *name)
 	return w;
 }
 
+/* A frame arrived from the wire, for the port at that end. */
+static void wire_deliver(void *ctx, const uint8_t *frame, size_t len, lacp_time_t now)
+{
+	lacp_tcl_port_frame(ctx, frame, len, now);
+}
+
+/* The wire was cut or restored: the port's carrier follows. */
+static void wire_carrier(void *ctx, bool up, lacp_time_t now)
+{
+	lacp_tcl_port_carrier(ctx, up, now);
+}
+
+/* The transport's send: the frame travels with the wire's delay and loss. */
+static int wire_send(struct lacp_tcl_transport *t, const uint8_t *frame, size_t len,
+		     lacp_time_t now)
+{
+	struct tcl_wire *w = t->ctx;
+
+	return lacp_wire_send(w->wire, t->id, frame, len, now);
+}
+
+/* The transport's set_link: pulling the cable, or plugging it back. */
+static int wire_set_link(Tcl_Interp *interp, struct lacp_tcl_transport *t, bool up,
+			 lacp_time_t now)
+{
+	struct tcl_wire *w = t->ctx;
+
+	(void)interp;
+	if (up)
+		lacp_wire_restore(w->wire, now);
+	else
+		lacp_wire_cut(w->wire, now);
+	return TCL_OK;
+}
+
+/* The transport's close: the port leaves its end. */
+static void wire_close(struct lacp_tcl_transport *t)
+{
+	struct tcl_wire *w = t->ctx;
+
+	lacp_wire_set_carrier_cb(w->wire, t->id, NULL);
+	lacp_wire_detach(w->wire, t->id);
+	w->ends[t->id] = NULL;
+}
+
+static const struct lacp_tcl_transport_ops wire_transport = {
+	.send = wire_send,
+	.set_link = wire_set_link,
+	.close = wire_close,
+};
+
 int lacp_tcl_wire_attach(Tcl_Interp *interp, struct tcl_wire *w, struct tcl_port *tp,
-			 lacp_wire_deliver_fn deliver, lacp_wire_carrier_fn carrier,
-			 struct lacp_wire **wire, int *end)
+			 struct lacp_tcl_transport *out)
 {
 	int e = w->ends[0] == NULL ? 0 : w->ends[1] == NULL ? 1 : -1;
 
 	if (e < 0)
 		return lacp_tcl_error(interp, "LACP WIRE FULL",
 				      "wire \"%s\" already connects two ports", w->name);
-	lacp_wire_attach(w->wire, e, deliver, tp);
-	lacp_wire_set_carrier_cb(w->wire, e, carrier);
+	lacp_wire_attach(w->wire, e, wire_deliver, tp);
+	lacp_wire_set_carrier_cb(w->wire, e, wire_carrier);
 	w->ends[e] = tp;
-	*wire = w->wire;
-	*end = e;
+	out->ops = &wire_transport;
+	out->ctx = w;
+	out->id = e;
 	return TCL_OK;
-}
-
-void lacp_tcl_wire_detach(struct tcl_wire *w, int end)
-{
-	lacp_wire_set_carrier_cb(w->wire, end, NULL);
-	lacp_wire_detach(w->wire, end);
-	w->ends[end] = NULL;
 }
 
 bool lacp_tcl_wire_is_cut(const struct tcl_wire *w)

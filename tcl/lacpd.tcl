@@ -24,7 +24,12 @@ namespace eval ::lacp::lacpd {
         log_file        {{} --log-file value}
         inject          {{} --inject list}
         exit_after_inject {{} --exit-after-inject flag}
+        hook            {-H --hook value}
+        hook_max        {{} --hook-max value}
+        verbose         {-v --verbose count}
+        quiet           {-q --quiet count}
         help            {-h --help flag}
+        version         {{} --version flag}
     }
     variable levels {DEBUG INFO WARNING ERROR CRITICAL}
     variable prog lacpsh
@@ -36,15 +41,19 @@ namespace eval ::lacp::lacpd {
     variable replies
     variable serial 0
 
-    variable usage {usage: lacpsh [-h] [-s | -k] [-i INTERFACES] [-j | -p] [-n NAMESPACE]
+    variable usage {usage: lacpsh [-h] [--version] [-s | -k] [-i INTERFACES] [-j | -p] [-n NAMESPACE]
               [--rate {fast,slow}] [--passive] [-d]
-              [--log-level {DEBUG,INFO,WARNING,ERROR,CRITICAL}]
+              [--log-level {DEBUG,INFO,WARNING,ERROR,CRITICAL}] [-v] [-q]
               [--log-file LOG_FILE] [--inject INJECT] [--exit-after-inject]
+              [-H COMMAND] [--hook-max N]
+       lacpsh ?SCRIPT ?ARG ...??
 
-LACP tester with lacpd's command line (lacpsh SCRIPT runs a Tcl script).
+LACP tester with lacpd's command line; with a SCRIPT (or none: a prompt)
+it is tclsh with the lacp package loaded.
 
 options:
   -h, --help            show this help message and exit
+  --version             print the version and exit
   -s, --status          Query the status of the running LACP daemons
   -k, --kill            Kill LACP daemon processes in the current or specified namespace
   -i, --interface INTERFACES
@@ -68,7 +77,18 @@ options:
                         'A:ATG|P:AT -> A:AT' or 'A:0x40|P:64 -> A:0x80'. Can
                         be specified multiple times.
   --exit-after-inject   Exit the program after successfully injecting state
-                        changes and sending new LACPDUs}
+                        changes and sending new LACPDUs
+  -v, --verbose         One log level more (INFO -> DEBUG); repeatable
+  -q, --quiet           One log level less (INFO -> WARNING -> ERROR); repeatable
+  -H, --hook COMMAND    Run COMMAND EVENT PORT key=value ... on every port event
+                        that matters (negotiated, expired, defaulted, churn,
+                        rule, link_up, link_down, rate_violation), without
+                        waiting for it
+  --hook-max N          At most N hooks running at once; the rest are dropped
+                        and counted (default: 8)
+
+exit status: 0 ok, 1 runtime error (a bad rule, a missing interface, nothing
+to report or kill), 2 usage error}
 }
 
 # A usage error: one line, exit code 2.
@@ -89,7 +109,7 @@ proc ::lacp::lacpd::parse {argv} {
     variable spec
     set o [dict create interfaces {} status 0 kill 0 daemon 0 passive 0 rate fast \
         namespace {} json 0 pretty 0 log_level INFO log_file {} inject {} \
-        exit_after_inject 0 help 0 given {}]
+        exit_after_inject 0 hook {} hook_max 8 verbose 0 quiet 0 help 0 version 0 given {}]
     set longs {}
     set shorts {}
     dict for {key s} $spec {
@@ -115,9 +135,9 @@ proc ::lacp::lacpd::parse {argv} {
                 set key [dict get $longs [lindex $cands 0]]
             }
             set kind [lindex [dict get $spec $key] 2]
-            if {$kind eq "flag"} {
+            if {$kind in {flag count}} {
                 if {$has} {usage_error "argument [optname $key]: ignored explicit argument '$value'"}
-                dict set o $key 1
+                if {$kind eq "count"} {dict incr o $key} else {dict set o $key 1}
             } else {
                 if {!$has} {
                     if {$i >= [llength $argv] || [string match -?* [lindex $argv $i]]} {
@@ -142,6 +162,10 @@ proc ::lacp::lacpd::parse {argv} {
                 dict lappend o given $key
                 if {$kind eq "flag"} {
                     dict set o $key 1
+                    continue
+                }
+                if {$kind eq "count"} {
+                    dict incr o $key
                     continue
                 }
                 if {$chars eq ""} {
@@ -176,6 +200,14 @@ proc ::lacp::lacpd::store {o key kind value} {
                 usage_error "argument --rate: invalid choice: '$value' (choose from 'fast', 'slow')"
             }
         }
+        hook_max {
+            if {![string is integer -strict $value] || $value < 1 || $value > 4096} {
+                usage_error "argument --hook-max: invalid value: '$value' (a number from 1 to 4096)"
+            }
+        }
+        hook {
+            if {$value eq ""} {usage_error "argument -H/--hook: expected a command"}
+        }
         log_level {
             set value [string toupper $value]
             if {$value ni $levels} {
@@ -200,7 +232,7 @@ proc ::lacp::lacpd::validate {o} {
     if {[dict get $o json] && [dict get $o pretty]} {
         usage_error "argument -p/--pretty: not allowed with argument -j/--json"
     }
-    set daemon_opts [expr {[dict get $o rate] ne "fast" || [dict get $o passive] ||
+    set daemon_opts [expr {[dict get $o rate] ne "fast" || [dict get $o passive] || [dict get $o hook] ne "" ||
                            [dict get $o daemon]}]
     if {[dict get $o kill]} {
         if {[dict get $o json] || [dict get $o pretty]} {
@@ -420,7 +452,12 @@ proc ::lacp::lacpd::shutdown {code msg} {
 # ---- the modes
 
 proc ::lacp::lacpd::setup_log {o daemon} {
-    set args [list -level [dict get $o log_level] -name lacpsh]
+    variable levels
+    # -v and -q move the level from --log-level (INFO by default)
+    set i [expr {[lsearch $levels [dict get $o log_level]] - [dict get $o verbose] +
+                 [dict get $o quiet]}]
+    set level [lindex $levels [expr {max(0, min($i, [llength $levels] - 1))}]]
+    set args [list -level $level -name lacpsh]
     lappend args -channel [expr {$daemon ? "" : "stderr"}]
     if {[dict get $o log_file] ne ""} {
         if {[catch {lacp::log -file [file normalize [dict get $o log_file]]} msg]} {
@@ -468,6 +505,11 @@ proc ::lacp::lacpd::run {o} {
             fail $msg
         }
         lacp::unix daemon
+    }
+    # after the fork: the hooks are children of the process that runs the ports
+    if {[dict get $o hook] ne ""} {
+        lacp::hook configure -command [dict get $o hook] -max [dict get $o hook_max]
+        lacp::log INFO "Event hook: [dict get $o hook] (at most [dict get $o hook_max] at once)"
     }
     # an exit from a rule, a signal or a kill request leaves no socket behind
     if {[info commands ::lacp::lacpd::real_exit] eq ""} {
@@ -686,6 +728,10 @@ proc ::lacp::lacpd::main {argv} {
         set o [parse $argv]
         if {[dict get $o help]} {
             puts $usage
+            return 0
+        }
+        if {[dict get $o version]} {
+            puts "$prog $::lacp::version"
             return 0
         }
         validate $o

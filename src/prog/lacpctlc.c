@@ -68,7 +68,10 @@ static void usage(FILE *f)
 	      "  --status    every port: interface or wire, mux, actor and partner\n"
 	      "  --json, --pretty   --status as JSON, compact or indented\n"
 	      "  --shutdown  stop the daemon: ports destroyed, socket removed\n"
-	      "exit status: 0 ok, 1 Tcl error, 2 daemon unreachable or refusing\n", f);
+	      "  -h, --help  this help\n"
+	      "  --version   the version\n"
+	      "exit status: 0 ok, 1 Tcl error, 2 daemon unreachable or refusing,\n"
+	      "             64 usage error, 66 unreadable script file\n", f);
 }
 
 static void usage_error(const char *what)

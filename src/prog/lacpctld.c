@@ -164,7 +164,10 @@ struct ctld {
 	const char *group;
 	gid_t gid;
 	bool foreground;
-	bool verbose;
+	bool verbose;            /* -v: connections and evaluations */
+	int verbosity;           /* -v counted, -q as -1: also the package's log level */
+	const char *hook;        /* -H: the event hook, or NULL */
+	long hook_max;           /* --hook-max */
 	double time_limit;       /* seconds, 0 for none */
 	size_t max_script;
 
@@ -304,6 +307,8 @@ static void vlog_msg(struct ctld *d, int prio, const char *fmt, va_list ap)
 	struct tm tm;
 
 	if (prio >= LOG_INFO && !d->verbose)
+		return;
+	if (prio >= LOG_NOTICE && d->verbosity < 0)
 		return;
 	if (d->log_fp == NULL) {
 		vsyslog(prio, fmt, ap);
@@ -1578,6 +1583,57 @@ static int exit_cmd(ClientData cd, Tcl_Interp *interp, int objc, Tcl_Obj *const 
 	return TCL_OK;
 }
 
+/*
+ * ::lacpctld::log LEVEL MESSAGE: the package's log (lacp::log -command),
+ * which carries the port events, rule firings and hook outcomes, goes to
+ * the daemon's own log at the matching priority.
+ */
+static int log_bridge_cmd(ClientData cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
+{
+	static const char *const levels[] = {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL", NULL};
+	static const int prio[] = {LOG_DEBUG, LOG_INFO, LOG_WARNING, LOG_ERR, LOG_CRIT};
+	struct ctld *d = cd;
+	int level;
+
+	if (objc != 3) {
+		Tcl_WrongNumArgs(interp, 1, objv, "LEVEL MESSAGE");
+		return TCL_ERROR;
+	}
+	if (Tcl_GetIndexFromObj(interp, objv[1], levels, "level", 0, &level) != TCL_OK)
+		return TCL_ERROR;
+	log_msg(d, prio[level], "%s", Tcl_GetString(objv[2]));
+	return TCL_OK;
+}
+
+/* The package's log level for -q / -v / -vv, and the -H hook. */
+static void setup_package_log(struct ctld *d)
+{
+	const char *level = d->verbosity < 0 ? "ERROR" : d->verbosity == 0 ? "WARNING" :
+			    d->verbosity == 1 ? "INFO" : "DEBUG";
+	Tcl_Obj *cmd;
+
+	Tcl_CreateObjCommand(d->interp, "::lacpctld::log", log_bridge_cmd, d, NULL);
+	cmd = Tcl_ObjPrintf("::lacp::log -command ::lacpctld::log -name lacpctld -level %s", level);
+	Tcl_IncrRefCount(cmd);
+	if (Tcl_EvalObjEx(d->interp, cmd, TCL_EVAL_GLOBAL) != TCL_OK)
+		die(d, "lacp::log: %s", Tcl_GetStringResult(d->interp));
+	Tcl_DecrRefCount(cmd);
+	if (d->hook == NULL)
+		return;
+	cmd = Tcl_NewListObj(0, NULL);
+	Tcl_IncrRefCount(cmd);
+	Tcl_ListObjAppendElement(NULL, cmd, Tcl_NewStringObj("::lacp::hook", -1));
+	Tcl_ListObjAppendElement(NULL, cmd, Tcl_NewStringObj("configure", -1));
+	Tcl_ListObjAppendElement(NULL, cmd, Tcl_NewStringObj("-command", -1));
+	Tcl_ListObjAppendElement(NULL, cmd, Tcl_NewStringObj(d->hook, -1));
+	Tcl_ListObjAppendElement(NULL, cmd, Tcl_NewStringObj("-max", -1));
+	Tcl_ListObjAppendElement(NULL, cmd, Tcl_NewLongObj(d->hook_max));
+	if (Tcl_EvalObjEx(d->interp, cmd, TCL_EVAL_GLOBAL) != TCL_OK)
+		die(d, "-H: %s", Tcl_GetStringResult(d->interp));
+	Tcl_DecrRefCount(cmd);
+	log_msg(d, LOG_NOTICE, "event hook %s (at most %ld at once)", d->hook, d->hook_max);
+}
+
 /* Creates the interpreter with lacp loaded and the capture channels. */
 static void setup_interp(struct ctld *d)
 {
@@ -1603,6 +1659,7 @@ static void setup_interp(struct ctld *d)
 	Tcl_CreateObjCommand(d->interp, "::lacpctld", lacpctld_cmd, d, NULL);
 	Tcl_CreateObjCommand(d->interp, "::exit", exit_cmd, d, NULL);
 	Tcl_LimitAddHandler(d->interp, TCL_LIMIT_TIME, limit_handler, d, NULL);
+	setup_package_log(d);
 }
 
 /*
@@ -1676,7 +1733,7 @@ static void shutdown_daemon(struct ctld *d)
 static void usage(FILE *f)
 {
 	fputs("usage: lacpctld ?-s SOCKET? ?-f? ?-p PIDFILE? ?-g GROUP? ?-l LOGFILE?\n"
-	      "                ?-t SECONDS? ?-m BYTES? ?-v?\n"
+	      "                ?-t SECONDS? ?-m BYTES? ?-H COMMAND? ?--hook-max N? ?-v ...? ?-q?\n"
 	      "  -s SOCKET   listen on SOCKET (default " LACP_CTL_DEFAULT_SOCKET ")\n"
 	      "  -f          stay in the foreground (log to stderr unless -l)\n"
 	      "  -p PIDFILE  write the daemon's pid to PIDFILE\n"
@@ -1684,7 +1741,16 @@ static void usage(FILE *f)
 	      "  -l LOGFILE  log to LOGFILE instead of syslog or stderr\n"
 	      "  -t SECONDS  limit each script's evaluation time\n"
 	      "  -m BYTES    largest script accepted (default 16777216)\n"
-	      "  -v          log every connection and evaluation\n", f);
+	      "  -H, --hook COMMAND  run COMMAND EVENT PORT key=value ... on port events\n"
+	      "              (negotiated expired defaulted churn rule link_up link_down\n"
+	      "              rate_violation)\n"
+	      "  --hook-max N  at most N hooks running at once, the rest dropped (8)\n"
+	      "  -v          log every connection and evaluation, and port state changes;\n"
+	      "              -vv: every LACPDU and machine transition too\n"
+	      "  -q          log warnings and errors only\n"
+	      "  -h, --help  this help\n"
+	      "  --version   the version\n"
+	      "exit status: 0 stopped cleanly, 1 failed to start, 64 usage error\n", f);
 }
 
 static void usage_error(const char *fmt, const char *arg)
@@ -1700,6 +1766,10 @@ static void parse_options(struct ctld *d, int argc, char **argv)
 	static const struct option longopts[] = {
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
+		{"hook", required_argument, NULL, 'H'},
+		{"hook-max", required_argument, NULL, 'M'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"quiet", no_argument, NULL, 'q'},
 		{NULL, 0, NULL, 0}
 	};
 	const char *socket_path = LACP_CTL_DEFAULT_SOCKET;
@@ -1710,14 +1780,34 @@ static void parse_options(struct ctld *d, int argc, char **argv)
 	int opt;
 
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":s:fp:g:l:t:m:vh", longopts, NULL)) != -1) {
+	d->hook_max = 8;
+	while ((opt = getopt_long(argc, argv, ":s:fp:g:l:t:m:vqhH:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 's': socket_path = optarg; break;
 		case 'f': d->foreground = true; break;
 		case 'p': opt_pidfile = optarg; break;
 		case 'g': d->group = optarg; break;
 		case 'l': opt_logfile = optarg; break;
-		case 'v': d->verbose = true; break;
+		case 'v':
+			d->verbose = true;
+			d->verbosity = d->verbosity < 0 ? 1 : d->verbosity + 1;
+			break;
+		case 'q':
+			d->verbose = false;
+			d->verbosity = -1;
+			break;
+		case 'H':
+			if (optarg[0] == '\0')
+				usage_error("-H wants a command%s", "");
+			d->hook = optarg;
+			break;
+		case 'M':
+			errno = 0;
+			d->hook_max = strtol(optarg, &end, 10);
+			if (errno != 0 || end == optarg || *end != '\0' || d->hook_max < 1 ||
+			    d->hook_max > 4096)
+				usage_error("--hook-max wants a number from 1 to 4096, not \"%s\"", optarg);
+			break;
 		case 't':
 			errno = 0;
 			d->time_limit = strtod(optarg, &end);
@@ -1740,6 +1830,8 @@ static void parse_options(struct ctld *d, int argc, char **argv)
 			puts("lacpctld " LACP_VERSION);
 			exit(0);
 		case ':':
+			if (optopt == 'H' || optopt == 'M' || optopt == 0)
+				usage_error("option %s needs a value", argv[optind - 1]);
 			usage_error("option -%s needs a value", (char[]){(char)optopt, '\0'});
 			break;
 		default:

@@ -38,6 +38,8 @@ int Lacp_Init(Tcl_Interp *interp)
 		return TCL_ERROR;
 	if (lacp_tcl_register(interp, st) != TCL_OK)
 		return TCL_ERROR;
+	/* the release, for the programs' --version */
+	Tcl_SetVar2(interp, "::lacp::version", NULL, LACP_VERSION, TCL_GLOBAL_ONLY);
 	for (i = 0; lacp_tcl_scripts[i] != NULL; i++)
 		if (Tcl_EvalEx(interp, lacp_tcl_scripts[i], -1, TCL_EVAL_GLOBAL) != TCL_OK)
 			return TCL_ERROR;

@@ -225,6 +225,22 @@ int lacp_tcl_rules_action(struct tcl_port *tp, const struct lacp_rule *r,
 			  const struct lacp_action *a);
 void lacp_tcl_rules_free(struct tcl_port *tp);
 
+/* Event hooks (tcl_hook.c, lacp::hook): the executable called as
+ * `COMMAND EVENT PORT key=value ...` on the events that matter to an
+ * operator. Port events reach it as an observer; carrier changes come from
+ * the port (lacp_tcl_hook_link) and rule firings from the rules
+ * (lacp_tcl_hook_rule); other event sources call lacp_tcl_hook_emit()
+ * with their own EVENT and words. */
+int lacp_tcl_hook_register(Tcl_Interp *interp, struct lacp_tcl_state *st);
+bool lacp_tcl_hook_on(Tcl_Interp *interp);
+void lacp_tcl_hook_emit(Tcl_Interp *interp, const char *event, const char *port,
+			const char *const *kv, int n_kv);
+void lacp_tcl_hook_link(struct tcl_port *tp, bool up);
+void lacp_tcl_hook_rule(struct tcl_port *tp, int id, unsigned long fired, const char *text);
+/* The measurement saw the partner break the transmit limit: LACPDUS in
+ * one fast_periodic_time window. */
+void lacp_tcl_hook_violation(struct tcl_port *tp, unsigned long lacpdus);
+
 /* How long `NAME wait` without -timeout lasts in virtual time: a day. */
 #define LACP_TCL_VIRTUAL_WAIT_MS 86400000L
 

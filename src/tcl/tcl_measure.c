@@ -189,6 +189,9 @@ static void measure_event(struct tcl_port *tp, const struct lacp_event *ev)
 	if (p == NULL || p->measure == NULL || p->measure->n_notes == 0)
 		return;
 	n = lacp_measure_take_notes(p->measure, notes, LACP_MEASURE_NOTES);
+	for (i = 0; i < n; i++)
+		if (notes[i].type == LACP_NOTE_VIOLATION)
+			lacp_tcl_hook_violation(tp, (unsigned long)notes[i].value);
 	if (!lacp_tcl_trace_on(st))
 		return;
 	for (i = 0; i < n; i++) {

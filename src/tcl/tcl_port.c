@@ -472,6 +472,8 @@ void lacp_tcl_port_carrier(struct tcl_port *tp, bool up, lacp_time_t now)
 {
 	if (tp->deleted)
 		return;
+	if (tp->carrier != up)
+		lacp_tcl_hook_link(tp, up);
 	tp->carrier = up;
 	lacp_port_set_enabled(tp->port, up, now);
 }

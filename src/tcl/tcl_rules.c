@@ -179,6 +179,7 @@ static void rules_event(struct tcl_port *tp, const struct lacp_event *ev)
 	else
 		lacp_tcl_log(interp, LACP_LOG_INFO, "%s rule %d fired (%lu): %s",
 			     lacp_tcl_log_port_label(tp), r->id, ev->fired, Tcl_GetString(h->text));
+	lacp_tcl_hook_rule(tp, r->id, ev->fired, Tcl_GetString(h->text));
 	if (!h->lacpd)
 		return;
 	/* an inject rule writes whole states, in the order written */

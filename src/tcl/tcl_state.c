@@ -252,7 +252,8 @@ int lacp_tcl_register(Tcl_Interp *interp, struct lacp_tcl_state *st)
 	    lacp_tcl_log_register(interp, st) != TCL_OK ||
 	    lacp_tcl_measure_register(interp, st) != TCL_OK ||
 	    lacp_tcl_rules_register(interp, st) != TCL_OK ||
-	    lacp_tcl_unix_register(interp, st) != TCL_OK)
+	    lacp_tcl_unix_register(interp, st) != TCL_OK ||
+	    lacp_tcl_hook_register(interp, st) != TCL_OK)
 		return TCL_ERROR;
 	return TCL_OK;
 }

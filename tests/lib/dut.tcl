@@ -252,6 +252,23 @@ namespace eval ::dut {
         uplevel 1 [list t::run $body]
     }
 
+    # A tester and a DUT namespace joined by N veth pairs t1..tN <->
+    # d1..dN, for the peers that run in a namespace of their own: sets
+    # D's ours, tester and dutns; -> the DUT's ends, d1..dN.
+    proc Cable {d n} {
+        set tester [netns t$d]
+        set dns [netns d$d]
+        set ours {}
+        set theirs {}
+        for {set k 1} {$k <= $n} {incr k} {
+            veth $tester t$k $dns d$k
+            lappend ours [dict create netns $tester interface t$k]
+            lappend theirs d$k
+        }
+        Set $d ours $ours tester $tester dutns $dns
+        return $theirs
+    }
+
     proc CloseAll {} {
         variable labs
         foreach p [lacp::port names] {catch {$p destroy}}

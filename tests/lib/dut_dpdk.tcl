@@ -45,18 +45,11 @@ namespace eval ::dut::dpdk {
     }
 
     proc open {d o} {
-        set n [dict get $o -links]
-        set tester [::dut::netns t$d]
-        set dns [::dut::netns d$d]
-        set ours {}
-        set members {}
-        for {set k 1} {$k <= $n} {incr k} {
-            ::dut::veth $tester t$k $dns d$k
-            lappend ours [dict create netns $tester interface t$k]
-            lappend members net_af_packet[expr {$k - 1}]
-        }
-        ::dut::Set $d ours $ours members $members tester $tester dutns $dns \
-            chan {} buf {} kick {} version ?
+        set k -1
+        set members [lmap end [::dut::Cable $d [dict get $o -links]] {
+            set end net_af_packet[incr k]
+        }]
+        ::dut::Set $d members $members chan {} buf {} kick {} version ?
     }
 
     proc close {d} {}

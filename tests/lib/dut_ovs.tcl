@@ -20,17 +20,7 @@ namespace eval ::dut::ovs {
     }
 
     proc open {d o} {
-        set n [dict get $o -links]
-        set tester [::dut::netns t$d]
-        set dns [::dut::netns d$d]
-        set ours {}
-        set members {}
-        for {set k 1} {$k <= $n} {incr k} {
-            ::dut::veth $tester t$k $dns d$k
-            lappend ours [dict create netns $tester interface t$k]
-            lappend members d$k
-        }
-        ::dut::Set $d ours $ours members $members tester $tester dutns $dns h {}
+        ::dut::Set $d members [::dut::Cable $d [dict get $o -links]] h {}
     }
 
     proc start {d mode rate} {

@@ -118,14 +118,19 @@ enum opt {
 	OPT_WAIT_WHILE, OPT_SRC_MAC, OPT_DST_MAC, OPT_VLAN, OPT_CAPTURE,
 	OPT_FAST_PERIOD, OPT_SLOW_PERIOD, OPT_SHORT_TIMEOUT, OPT_LONG_TIMEOUT,
 	OPT_CHURN_TIME, OPT_TX_LIMIT, OPT_TX_LIMIT_BYPASS, OPT_INDEPENDENT_CONTROL,
-	OPT_COLLECTOR_MAX_DELAY, OPT_LACP_ENABLED, OPT_COUNT
+	OPT_COLLECTOR_MAX_DELAY, OPT_LACP_ENABLED, OPT_MARKER_RESPONDER, OPT_RX_CHECK,
+	OPT_COUNT
 };
 static const char *const opt_name[] = {"-interface", "-netns", "-wire", "-mode",
 	"-rate", "-aggregation", "-system", "-system-priority", "-key",
 	"-port-number", "-port-priority", "-wait-while", "-src-mac", "-dst-mac",
 	"-vlan", "-capture", "-fast-period", "-slow-period", "-short-timeout",
 	"-long-timeout", "-churn-time", "-tx-limit", "-tx-limit-bypass",
-	"-independent-control", "-collector-max-delay", "-lacp-enabled", NULL};
+	"-independent-control", "-collector-max-delay", "-lacp-enabled",
+	"-marker-responder", "-rx-check", NULL};
+
+/* The values of -rx-check, in the order of enum lacp_rx_check. */
+static const char *const rx_checks[] = {"standard", "strict", "lenient", NULL};
 
 /* Options fixed at creation. */
 static bool opt_readonly(int o)
@@ -196,6 +201,19 @@ static int set_opt(Tcl_Interp *interp, struct port_opts *o, int opt, Tcl_Obj *v)
 		return get_bool(interp, v, name, &c->independent_control);
 	case OPT_LACP_ENABLED:
 		return get_bool(interp, v, name, &c->lacp_enabled);
+	case OPT_MARKER_RESPONDER: {
+		bool on;
+
+		if (get_bool(interp, v, name, &on) != TCL_OK)
+			return TCL_ERROR;
+		c->no_marker_responder = !on;
+		return TCL_OK;
+	}
+	case OPT_RX_CHECK:
+		if (lacp_tcl_get_index(interp, v, rx_checks, "rx check", &idx) != TCL_OK)
+			return TCL_ERROR;
+		c->rx_check = (unsigned char)idx;
+		return TCL_OK;
 	case OPT_SYSTEM:
 		o->has_system = true;
 		return lacp_tcl_get_mac(interp, v, name, o->system);
@@ -294,6 +312,8 @@ static Tcl_Obj *get_opt(const struct tcl_port *tp, int opt)
 	case OPT_TX_LIMIT_BYPASS: return Tcl_NewIntObj(c->tx_limit_bypass);
 	case OPT_INDEPENDENT_CONTROL: return Tcl_NewIntObj(c->independent_control);
 	case OPT_LACP_ENABLED: return Tcl_NewIntObj(c->lacp_enabled);
+	case OPT_MARKER_RESPONDER: return Tcl_NewIntObj(!c->no_marker_responder);
+	case OPT_RX_CHECK: return Tcl_NewStringObj(rx_checks[c->rx_check], -1);
 	case OPT_SRC_MAC: return lacp_tcl_mac_obj(o->src_mac);
 	case OPT_DST_MAC: return lacp_tcl_mac_obj(o->dst_mac);
 	case OPT_VLAN:

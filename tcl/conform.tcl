@@ -22,6 +22,7 @@ namespace eval ::lacp::conform {
     variable t0 0           ;# when the current case started
     variable notes {}       ;# lines of the current case's detail
     variable lastTx {}      ;# port -> time of our last LACPDU on it
+    variable lastRx {}      ;# port -> the DUT's last LACPDU on it (parse dict)
 
     proc Error {code msg} {
         return -code error -level 2 -errorcode [::list LACP {*}$code] $msg
@@ -151,6 +152,8 @@ namespace eval ::lacp::conform {
         set ports $ps
         set opt $o
         set log {}
+        variable lastRx {}
+        variable lastTx {}
         Hook
         set traced [dict get [lacp::trace info] on]
         if {!$traced && [dict get $o -ladder]} {lacp::trace start -limit 200000}
@@ -236,8 +239,13 @@ namespace eval ::lacp::conform {
         variable log
         variable lastTx
         if {![dict exists $e pdu]} return
-        if {$dir eq "tx" && [dict get $e pdu class] eq "lacpdu"} {
-            dict set lastTx $p [dict get $e time]
+        variable lastRx
+        if {[dict get $e pdu class] eq "lacpdu"} {
+            if {$dir eq "tx"} {
+                dict set lastTx $p [dict get $e time]
+            } else {
+                dict set lastRx $p [dict get $e pdu]
+            }
         }
         lappend log [::list [dict get $e time] $p $dir [dict get $e pdu]]
     }
@@ -453,12 +461,8 @@ namespace eval ::lacp::conform {
 
     # The DUT's latest LACPDU on P (a parse dict), or {}.
     proc Last {p} {
-        variable log
-        for {set i [llength $log]} {[incr i -1] >= 0} {} {
-            lassign [lindex $log $i] t q dir pdu
-            if {$q eq $p && $dir eq "rx" && [dict get $pdu class] eq "lacpdu"} {return $pdu}
-        }
-        return {}
+        variable lastRx
+        expr {[dict exists $lastRx $p] ? [dict get $lastRx $p] : {}}
     }
 
     proc Has {state bits} {
@@ -800,5 +804,104 @@ namespace eval ::lacp::conform {
             foreach line [split [dict get $c detail] \n] {append out "    $line\n"}
         }
         return $out
+    }
+    # ---- the program (lacp-conform)
+
+    variable usage {usage: lacp-conform -i IF ?-i IF ...? ?-netns NS? ?-case GLOB ...? ?-list?
+       ?-json FILE? ?-junit FILE? ?-html FILE? ?-evidence DIR? ?-quick?
+       ?-dut-mode active|passive? ?-dut-rate fast|slow? ?-dut-lag any|single?
+       ?-dut-probe FILE? ?-system MAC?}
+
+    # lacp::conform main ARGV -> the exit code: 0 every case run passed or
+    # was skipped, 1 a case failed (or ended in error), 2 usage or setup.
+    proc Main {argv} {
+        variable usage
+        set ifs {}
+        set globs {}
+        set files {}
+        set run {}
+        set netns {}
+        set system {}
+        set list 0
+        set probe {}
+        set n [llength $argv]
+        for {set i 0} {$i < $n} {incr i} {
+            set a [lindex $argv $i]
+            if {$a in {-h -help --help}} {
+                puts $usage
+                return 0
+            }
+            if {$a in {-list -quick}} {
+                if {$a eq "-list"} {set list 1} else {dict set run -quick 1}
+                continue
+            }
+            if {$a ni {-i -netns -case -json -junit -html -evidence -dut-mode -dut-rate -dut-lag -dut-probe -system}} {
+                return [Usage "unknown option \"$a\""]
+            }
+            if {$i + 1 >= $n} {return [Usage "option $a needs a value"]}
+            set v [lindex $argv [incr i]]
+            switch -- $a {
+                -i {lappend ifs $v}
+                -netns {set netns $v}
+                -case {lappend globs $v}
+                -json - -junit - -html {dict set files [string range $a 1 end] $v}
+                -system {set system $v}
+                -dut-probe {set probe $v}
+                default {dict set run $a $v}
+            }
+        }
+        if {$list} {
+            if {[catch {List -case $globs} cases]} {return [Usage $cases]}
+            foreach c $cases {
+                lassign $c id clause title
+                puts [format "%-28s %-20s %s" $id $clause $title]
+            }
+            return 0
+        }
+        if {![llength $ifs]} {return [Usage "no interface: give -i IF for each link to the device under test"]}
+        if {[llength [lsort -unique $ifs]] != [llength $ifs]} {return [Usage "an interface is given twice"]}
+        set ports {}
+        set k 0
+        try {
+            if {$probe ne {}} {
+                uplevel #0 [::list source $probe]
+                if {[::info commands ::dut_probe] eq {}} {
+                    error "$probe does not define the command dut_probe"
+                }
+                dict set run -dut-probe ::dut_probe
+            }
+            foreach if $ifs {
+                set o [::list -interface $if]
+                if {$netns ne {}} {lappend o -netns $netns}
+                if {$system ne {}} {lappend o -system $system}
+                lacp::port create link[incr k] {*}$o
+                lappend ports link$k
+            }
+            if {[llength $globs]} {dict set run -case $globs}
+            set report [Run -ports $ports -progress stdout {*}$run]
+        } on error {msg} {
+            foreach p $ports {catch {$p destroy}}
+            puts stderr "lacp-conform: $msg"
+            return 2
+        }
+        foreach p $ports {catch {$p destroy}}
+        puts -nonewline [text $report]
+        foreach {format f} $files {
+            if {[catch {
+                set ch [open $f w]
+                puts -nonewline $ch [Report $format $report]
+                close $ch
+            } msg]} {
+                puts stderr "lacp-conform: cannot write $f: $msg"
+                return 2
+            }
+        }
+        set s [dict get $report summary]
+        return [expr {[dict get $s fail] + [dict get $s error] ? 1 : 0}]
+    }
+
+    proc Usage {msg} {
+        puts stderr "lacp-conform: $msg (-h for help)"
+        return 2
     }
 }

@@ -1,0 +1,39 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# What scripts/interop writes under doc/interop.md's matrix: why each DUT
+# fails the cases it fails, with the clause it departs from. Keyed by
+# column (or * for every column) and case id. Facts from the DUTs' own
+# behaviour as the suite records it (and their sources, read for facts).
+
+set notes {
+    ovs-active {
+        pdu.v2.longer-tlvs {Open vSwitch checks the Actor and Partner Information TLV lengths for exactly 20 and drops a version 2 LACPDU whose TLVs are longer; 802.1AX-2014 6.4.2.3 has a receiver of a later version read the fields it knows and ignore the rest.}
+        pdu.collector.length {Open vSwitch checks only the actor and partner TLVs: a LACPDU with a wrong Collector Information length is taken as valid, where 6.4.2.3 fixes that length at 16 and 802.3 Annex 57A.3 has such a frame discarded.}
+        pdu.version.zero {Open vSwitch does not look at the version number: a version 0 LACPDU is taken as valid (6.4.2.3: version 0 is not a LACPDU version).}
+        rx.sync.match {Open vSwitch takes the partner's Synchronization bit as it comes; 802.1AX-2014 6.4.9 (recordPDU) counts it only when the PDU's partner information matches the actor's, so a partner that misstates our key is not in sync and the link may not collect or distribute.}
+        tx.limit {Open vSwitch answers every LACPDU that misstates it at once, with no transmit limit: 10 LACPDUs within a second against at most 3 in any Fast_Periodic_Time (6.4.16).}
+        select.key.change {Open vSwitch keeps Synchronization set on a member whose partner key changed (the Selection Logic of 6.4.14 makes it UNSELECTED, so the Mux detaches it and clears Sync); having one bond, it moves the bond to the changed link's partner key and takes the other link out.}
+        select.key.mismatch {As select.key.change: the member with the other key keeps advertising Sync (6.4.14, 6.4.15), and the bond follows one key at the expense of the other link.}
+        select.individual {Open vSwitch aggregates a link whose partner says Individual (Aggregation clear) with the others and keeps Sync on it; 6.4.14 attaches an Individual link to an aggregator of its own.}
+        mux.no-cd-before-sync {Open vSwitch advertises Collecting and Distributing on a member whose partner has never been in sync (it sets them whenever the member is attached or not negotiated); 6.4.15 enables them only once the partner is in sync.}
+        mux.withdraw {When the partner drops Sync, Open vSwitch takes the member out of the bond but keeps advertising Collecting and Distributing; the Mux machine (6.4.15) leaves COLLECTING_DISTRIBUTING and clears both.}
+        marker.response {Open vSwitch counts Marker PDUs but never answers them: no Marker Responder (6.5.4.2).}
+        marker.echo {No Marker Responder (6.5.4.2).}
+        marker.per-link {No Marker Responder (6.5.4.2).}
+        marker.foreign {No Marker Responder (6.5.4.2).}
+        timing.marker {No Marker Responder (6.5.4.2).}
+    }
+}
+set notes [dict create {*}$notes]
+foreach {from to} {ovs-active ovs-passive} {
+    dict set notes $to [dict get $notes $from]
+}
+
+set trailer {## Not in the matrix yet
+
+- **The Linux bonding driver** (`tests/bonding`, qemu without KVM): the
+  suite runs against it the same way (`lacp-conform -i tap0 -i tap1 -netns
+  NS` after `tests/bonding/run-guest run -n NS`), but its column is not
+  generated yet: the guest runs slowly under software emulation and the
+  `-dut-probe` reading of its console is still to be written.
+- **Long cases under -quick**: the CI test leaves them out, so their
+  verdicts here are only checked when the matrix is regenerated.}

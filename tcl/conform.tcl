@@ -8,7 +8,7 @@
 # time and on in-process wires in virtual time.
 
 namespace eval ::lacp::conform {
-    namespace ensemble create -map {run Run list List info Info report Report main Main}
+    namespace ensemble create -map {run Run list List info Info report Report}
 
     variable cases {}       ;# id -> case dict (see Case), in definition order
     variable families {pdu rx periodic tx select mux churn marker passive timing}
@@ -812,7 +812,7 @@ namespace eval ::lacp::conform {
        ?-dut-mode active|passive? ?-dut-rate fast|slow? ?-dut-lag any|single?
        ?-dut-probe FILE? ?-system MAC?}
 
-    # lacp::conform main ARGV -> the exit code: 0 every case run passed or
+    # lacp::conform::Main ARGV (the program) -> the exit code: 0 every case run passed or
     # was skipped, 1 a case failed (or ended in error), 2 usage or setup.
     proc Main {argv} {
         variable usage

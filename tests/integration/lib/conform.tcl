@@ -17,7 +17,10 @@ namespace eval ::conf {
         lacp-passive  {kind lacp mode passive}
         ovs-active    {kind ovs mode active}
         ovs-passive   {kind ovs mode passive}
+        bond-active   {kind bond mode active}
     }
+    variable guest {}   ;# the bonding guest the probe reads
+    variable slaves {}
 
     # Runs the suite against the DUT of column COLUMN; returns the report.
     # OPTIONS go to lacp::conform run (-quick, -case ...).
@@ -31,6 +34,14 @@ namespace eval ::conf {
             set ns [dict get $lab tester]
             set ifs [dict get $lab ours]
             set probe ::conf::ovs_probe
+        } elseif {[dict get $d kind] eq "bond"} {
+            # needs bond.tcl; the guest's bond0 in 802.3ad mode, fast rate
+            set lab [bond::lab -bond [list lacp_rate fast lacp_active [expr {$mode eq "active" ? "on" : "off"}]]]
+            variable guest [dict get $lab guest]
+            variable slaves [dict get $lab slaves]
+            set ns [dict get $lab ns]
+            set ifs [dict get $lab taps]
+            set probe ::conf::bond_probe
         } else {
             set ns [t::netns ct]
             set dns [t::netns cd]
@@ -55,6 +66,7 @@ namespace eval ::conf {
         } finally {
             foreach p [lacp::port names] {$p destroy}
             if {[dict get $d kind] eq "ovs"} {ovs::cleanup}
+            if {[dict get $d kind] eq "bond"} {bond::cleanup}
         }
     }
 
@@ -65,6 +77,17 @@ namespace eval ::conf {
         set b [ovs::bond $ovs]
         set on [dict get $b members d$i enabled]
         return [dict create aggregator [expr {$on ? "bond0" : ""}]]
+    }
+
+    # The bonding driver's own view: the aggregator id and churn state the
+    # guest reports for the slave on link I.
+    proc bond_probe {i} {
+        variable guest
+        variable slaves
+        set s [bond::slave $guest [lindex $slaves [expr {$i - 1}]]]
+        if {$s eq {}} {return {}}
+        dict create aggregator [dict get $s agg] \
+            partner_churn [expr {[dict get $s partner_churn] eq "churned"}]
     }
 
     proc lacp_probe {i} {
@@ -96,6 +119,26 @@ namespace eval ::conf {
             }
         }
         return $m
+    }
+
+    # The wall times row of the matrix FILE: {column seconds ...}
+    proc walls {file} {
+        set w {}
+        if {![file exists $file]} {return $w}
+        set f [open $file]
+        set text [read $f]
+        close $f
+        set cols {}
+        foreach line [split $text \n] {
+            set cells [lmap c [lrange [split $line |] 1 end-1] {string trim $c}]
+            if {[lindex $cells 0] eq "case"} {set cols [lrange $cells 2 end]}
+            if {[lindex $cells 0] eq "wall time, s"} {
+                foreach c $cols v [lrange $cells 2 end] {
+                    if {$v ne "-"} {dict set w $c $v}
+                }
+            }
+        }
+        return $w
     }
 
     # The cases whose verdict in REPORT differs from column COLUMN of the

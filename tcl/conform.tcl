@@ -23,6 +23,7 @@ namespace eval ::lacp::conform {
     variable notes {}       ;# lines of the current case's detail
     variable lastTx {}      ;# port -> time of our last LACPDU on it
     variable lastRx {}      ;# port -> the DUT's last LACPDU on it (parse dict)
+    variable deaf 0         ;# no LACPDU from the DUT at all, and a baseline failed
 
     proc Error {code msg} {
         return -code error -level 2 -errorcode [::list LACP {*}$code] $msg
@@ -154,6 +155,7 @@ namespace eval ::lacp::conform {
         set log {}
         variable lastRx {}
         variable lastTx {}
+        variable deaf 0
         Hook
         set traced [dict get [lacp::trace info] on]
         if {!$traced && [dict get $o -ladder]} {lacp::trace start -limit 200000}
@@ -503,11 +505,16 @@ namespace eval ::lacp::conform {
 
     # Every link (or those given) up within MS; a failed check otherwise.
     proc Baseline {{ms 12000} {which {}}} {
+        variable lastRx
+        variable deaf
         if {$which eq {}} {set which [Ports]}
+        # A DUT that has never said a word gets 3 s per case, not 12.
+        if {$deaf && ![dict size $lastRx]} {set ms [expr {min($ms, 3000)}]}
         set cond [join [lmap p $which {string cat {[Up } $p {]}}] " && "]
         set t [Now]
         set ok [uplevel 1 [::list ::lacp::conform::Until $cond $ms]]
         if {!$ok} {
+            if {![dict size $lastRx]} {set deaf 1}
             set down [lmap p $which {if {[Up $p]} continue; set p}]
             Check "every link up before the case" "up within $ms ms" "down: [join $down {, }]" 0
             return -code return

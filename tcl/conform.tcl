@@ -73,7 +73,40 @@ namespace eval ::lacp::conform {
         return [dict remove [dict get $cases $id] body]
     }
 
+    # ARGS with -quick and -ladder given as flags (no value) made "-quick 1",
+    # and "-case G1 G2 ..." made "-case {G1 G2 ...}".
+    proc Flags {args} {
+        set out {}
+        set n [llength $args]
+        for {set i 0} {$i < $n} {incr i} {
+            set a [lindex $args $i]
+            if {$a in {-quick -ladder}} {
+                set v [lindex $args $i+1]
+                if {$i + 1 < $n && [string is boolean -strict $v]} {
+                    lappend out $a $v
+                    incr i
+                } else {
+                    lappend out $a 1
+                }
+            } elseif {$a eq "-case"} {
+                set g {}
+                while {$i + 1 < $n && ![string match -* [lindex $args $i+1]]} {
+                    lappend g {*}[lindex $args [incr i]]
+                }
+                if {![llength $g]} {
+                    Error {OPTION VALUE} "option \"-case\" needs a value"
+                }
+                lappend out -case $g
+            } else {
+                lappend out $a
+                if {$i + 1 < $n} {lappend out [lindex $args [incr i]]}
+            }
+        }
+        return $out
+    }
+
     proc Globs {args} {
+        set args [Flags {*}$args]
         set globs {}
         foreach {k v} $args {
             if {$k ne "-case"} {Error {OPTION UNKNOWN} "bad option \"$k\": must be -case"}
@@ -102,6 +135,7 @@ namespace eval ::lacp::conform {
         variable ports
         variable opt
         variable log
+        set args [Flags {*}$args]
         if {[llength $args] % 2} {
             Error {OPTION VALUE} "option \"[lindex $args end]\" needs a value"
         }

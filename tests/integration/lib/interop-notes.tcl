@@ -22,6 +22,20 @@ set notes {
         marker.foreign {No Marker Responder (6.5.4.2).}
         timing.marker {No Marker Responder (6.5.4.2).}
     }
+    bond-active {
+        pdu.actor.length {The bonding driver does not validate the TLVs of a LACPDU (type and length of the Actor, Partner and Collector Information): it reads the fields at their fixed offsets, so a malformed frame that 6.4.2.3 and 802.3 Annex 57A.3 have discarded changes its partner information.}
+        pdu.actor.type {The driver does not check TLV types: as pdu.actor.length (6.4.2.3, 57A.3).}
+        pdu.partner.length {The driver does not check TLV lengths: as pdu.actor.length (6.4.2.3, 57A.3).}
+        pdu.partner.type {The driver does not check TLV types: as pdu.actor.length (6.4.2.3, 57A.3).}
+        pdu.collector.length {The driver does not check TLV lengths: as pdu.actor.length (6.4.2.3, 57A.3).}
+        pdu.version.zero {The driver does not check the version number: a version 0 LACPDU is taken (6.4.2.3).}
+        tx.immediate {The driver runs its machines from a work item every 100 ms (AD_TIMER_INTERVAL): an answer that 6.4.16 sends as soon as NTT is set waits for the next runs of that work item, about 210-260 ms in the emulated guest. The bound is 250 ms, so this verdict sits on its edge.}
+        tx.limit {Provoked, the driver sends 4 LACPDUs within one second, one more than 6.4.16 allows in any Fast_Periodic_Time.}
+        select.individual {The driver aggregates a link whose partner says Individual (Aggregation clear) with the other link and keeps Sync on it; 6.4.14 gives an Individual link an aggregator of its own.}
+        churn.partner.clear {Once the driver has declared partner churn it keeps reporting it after the partner is in sync again; the Partner Churn Detection machine of 6.4.17 goes back to NO_PARTNER_CHURN as soon as the partner is in sync.}
+        timing.periodic.accuracy {The 99th percentile of the driver's fast period is 1263 ms against a bound of 1250: its periodic timer counts 100 ms work-item runs, and in the emulated guest those runs come late. A figure of the emulated guest more than of the driver (6.4.13, 6.4.4).}
+        timing.reaction {The median answer to a stale echo is 176 ms against a bound of 100 ms: as tx.immediate, answers wait for the driver's 100 ms work item (6.4.16).}
+    }
 }
 set notes [dict create {*}$notes]
 foreach {from to} {ovs-active ovs-passive} {

@@ -892,7 +892,8 @@ namespace eval ::lacp::conform {
             }
         }
         if {$list} {
-            if {[catch {List -case $globs} cases]} {return [Usage $cases]}
+            set sel [expr {[llength $globs] ? [::list -case $globs] : {}}]
+            if {[catch {List {*}$sel} cases]} {return [Usage $cases]}
             foreach c $cases {
                 lassign $c id clause title
                 puts [format "%-28s %-20s %s" $id $clause $title]

@@ -506,7 +506,7 @@ namespace eval ::lacp::conform {
         if {$hit eq {}} return
         set s [dict get [lindex $hit 1] actor state]
         Check "link 1: the DUT reselects (no Sync in its first LACPDU with the change)" "actor state without S" $s [Lacks $s S]
-        Pass 2500
+        Pass [expr {[Opt quick] ? 2000 : 2500}]
         set lost [Count $q $t {![Has [dict get $pdu actor state] SCD]}]
         Check "link 2 undisturbed" "Sync, Collecting, Distributing in every LACPDU" "$lost LACPDUs without" [expr {$lost == 0}]
         set tog [Together 1 2]
@@ -573,7 +573,7 @@ namespace eval ::lacp::conform {
 
     Case mux.no-cd-before-sync -clause 6.4.15 \
         -title "no Collecting/Distributing before our Sync" \
-        -sends "link 1 restarted (down, up) advertising no Sync, Collecting or Distributing, for 4 s" \
+        -sends "link 1 restarted (down, up) advertising no Sync, Collecting or Distributing, for 4 s (3 s with -quick)" \
         -expects "no LACPDU of the DUT on link 1 with Collecting or Distributing" \
         -control {rules {{{after 0} then {force actor +CD}}} note "force actor +CD"} {
         Baseline
@@ -583,7 +583,7 @@ namespace eval ::lacp::conform {
         Pass 500
         set t [Now]
         $p link up
-        Pass 4000
+        Pass [expr {[Opt quick] ? 3000 : 4000}]
         set n [Count $p $t 1]
         set cd [Count $p $t {![Lacks [dict get $pdu actor state] CD]}]
         Check "LACPDUs from the DUT" ">= 1" $n [expr {$n >= 1}]
@@ -844,13 +844,13 @@ namespace eval ::lacp::conform {
         Check "p99" "< 1250 ms" "[dict get $iv p99] ms" [expr {[dict get $iv p99] < 1250}]
     }
     Case timing.reaction -clause "6.4.9, 6.4.16" -title "the DUT's reaction time to a stale echo, as figures" \
-        -sends "LACPDUs misstating the DUT's port priority at spread phases of its period (4, or 10 without -quick)" \
+        -sends "LACPDUs misstating the DUT's port priority at spread phases of its period (10, or 3 with -quick)" \
         -expects "the median answer within 100 ms, every one within 500 ms" \
         -control {options {-tx-limit 1} note "-tx-limit 1: answers wait for the tick"} {
         Baseline
         set p [Port 1]
         set ds {}
-        set n [expr {[Opt quick] ? 4 : 10}]
+        set n [expr {[Opt quick] ? 3 : 10}]
         for {set k 0} {$k < $n} {incr k} {
             Phase $p [expr {50 + (($k * 373) % 850)}]
             set d [StaleEcho $p]

@@ -16,7 +16,7 @@ namespace eval ::bench {
     variable results {}
     variable needroot 1
     # -notifier tcl: lacpsh with Tcl 8.6's own notifier (LACP_NOTIFIER=tcl)
-    # instead of its epoll one (src/notifier.c); figures get the suffix
+    # instead of its epoll one (src/tcl/notifier.c); figures get the suffix
     # _tclnotifier
     variable notifier epoll
     variable suffix {}
@@ -170,6 +170,29 @@ namespace eval ::bench {
         foreach {k v} $args {append line " $k=$v"}
         lappend results $line
         puts "RESULT $line"
+    }
+
+    # Reports the samples SAMPLES (microseconds) as pktstamp does: n, min,
+    # median, p90, p99, max, printed and kept as a RESULT line.
+    proc result_samples {name samples} {
+        set v [lsort -real $samples]
+        set n [llength $v]
+        if {$n == 0} {
+            puts "  $name: no samples"
+            return
+        }
+        set at [lambda {v n q} {lindex $v [expr {min($n - 1, int(ceil($q * $n)) - 1)}]}]
+        set fig [list n $n min [format %.1f [lindex $v 0]]]
+        foreach {k q} {median 0.5 p90 0.9 p99 0.99} {
+            lappend fig $k [format %.1f [apply $at $v $n $q]]
+        }
+        lappend fig max [format %.1f [lindex $v end]]
+        puts [format "  %-28s %s  (us)" $name [join [lmap {k x} $fig {list $k $x}] "  "]]
+        result $name {*}$fig unit us
+    }
+
+    proc lambda {args body} {
+        return [list $args $body]
     }
 
     # The dict of one RESULT line kept under NAME.

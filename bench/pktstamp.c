@@ -17,6 +17,17 @@
  *         -m rule:  the DUT runs the rules of bench/react.tcl; the answer
  *                   is its first LACPDU whose actor Expired bit is the
  *                   inverse of our new D bit (partner lacks D -> force +E).
+ *         -m inject: both: the stale echo below makes the DUT's machines
+ *                   answer at once, and the rules change that answer; the
+ *                   answer is the first LACPDU with the rule's change, and
+ *                   answers that came first without it are counted (a
+ *                   reaction split into a plain reply and a second frame).
+ *         -m transition: each trigger toggles our Synchronization bit
+ *                   instead, so the DUT's Mux moves (COLLECTING_DISTRIBUTING
+ *                   <-> ATTACHED); its rules fire on those transitions
+ *                   (mux is ATTACHED -> force +E, mux is
+ *                   COLLECTING_DISTRIBUTING -> release) and the answer is
+ *                   its first LACPDU echoing our Sync with E inverse to it.
  *         -m stale: our echo of the DUT (our Partner fields) carries a
  *                   wrong Synchronization bit, which 802.1AX's update_NTT
  *                   (and Open vSwitch's equivalent) answers with a LACPDU
@@ -36,7 +47,7 @@
  *         LACPDU whose content changed are left out: those are NTT sends);
  *         -o FILE writes every LACPDU seen as "IFINDEX STAMP_US CHANGED".
  *
- *   pktstamp react -i IF [-n N] [-w WARMUP] [-m rule|stale] [-g MIN-MAX] [-L NAME]
+ *   pktstamp react -i IF [-n N] [-w WARMUP] [-m rule|stale|inject|transition] [-g MIN-MAX] [-L NAME]
  *   pktstamp reflect -i IF
  *   pktstamp periodic -x PREFIX [-p PERIOD_MS] [-s SPREAD_MS] [-t SECONDS]
  *   pktstamp listen -t SECONDS [-i IF] [-p PERIOD_MS] [-L NAME] [-o FILE]
@@ -311,7 +322,8 @@ static void sleep_us(double us)
 		;
 }
 
-static int cmd_react(const char *ifname, long n, long warm, bool stale, double gmin, double gmax,
+static int cmd_react(const char *ifname, long n, long warm, bool stale, bool rule,
+		     uint8_t bit, double gmin, double gmax,
 		     const char *name)
 {
 	struct partner p;
@@ -319,7 +331,7 @@ static int cmd_react(const char *ifname, long n, long warm, bool stale, double g
 	struct lacp_lacpdu pdu;
 	struct frame f;
 	char st[LACP_STATE_STRLEN], label[64];
-	long missed = 0, odd = 0;
+	long missed = 0, odd = 0, split = 0;
 
 	partner_open(&p, ifname, true);
 	if (!negotiate(&p, 20)) {
@@ -331,13 +343,13 @@ static int cmd_react(const char *ifname, long n, long warm, bool stale, double g
 	p.stale = stale;
 	srandom(1);
 	for (long i = 0; i < warm + n; i++) {
-		bool tx = false, rx = false;
+		bool tx = false, rx = false, first_seen = false;
 		double t_tx = 0, t_rx = 0, end;
 		uint8_t d;
 
 		sleep_us(rand_between(gmin, gmax));
-		p.state ^= LACP_STATE_DISTRIBUTING;
-		d = p.state & LACP_STATE_DISTRIBUTING;
+		p.state ^= bit;
+		d = p.state & bit;
 		partner_send(&p);
 		end = mono_us() + 200000;
 		while (!(tx && rx) && mono_us() < end) {
@@ -352,10 +364,14 @@ static int cmd_react(const char *ifname, long n, long warm, bool stale, double g
 			}
 			if (!partner_hear(&p, &f, &pdu) || rx)
 				continue;
-			if ((pdu.partner.state & LACP_STATE_DISTRIBUTING) != d)
+			if ((pdu.partner.state & bit) != d)
 				continue; /* sent before our trigger arrived */
-			if (!stale && ((pdu.actor.state & LACP_STATE_EXPIRED) != 0) != (d == 0))
+			if (rule && ((pdu.actor.state & LACP_STATE_EXPIRED) != 0) != (d == 0)) {
+				if (stale && !first_seen)
+					split++; /* the machines' plain reply came first */
+				first_seen = true;
 				continue; /* not the rule's change */
+			}
 			rx = true;
 			t_rx = f.stamp_us;
 		}
@@ -372,6 +388,9 @@ static int cmd_react(const char *ifname, long n, long warm, bool stale, double g
 	if (missed || odd)
 		printf("  %s: %ld triggers unanswered within 200 ms, %ld answers stamped before "
 		       "their trigger\n", name, missed, odd);
+	if (stale && rule)
+		printf("  %s: %ld of %ld reactions split: a reply without the injection came first\n",
+		       name, split, warm + n);
 	samples_report(&s, label, name, "us");
 	return 0;
 }
@@ -575,7 +594,7 @@ static int cmd_listen(const char *ifname, double seconds, double period_ms, cons
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: pktstamp react -i IF [-n N] [-w WARMUP] [-m rule|stale] [-g MINUS-MAXUS] [-L NAME]\n"
+		"usage: pktstamp react -i IF [-n N] [-w WARMUP] [-m rule|stale|inject|transition] [-g MINUS-MAXUS] [-L NAME]\n"
 		"       pktstamp reflect -i IF\n"
 		"       pktstamp periodic -x PREFIX [-p PERIOD_MS] [-s SPREAD_MS] [-t SECONDS]\n"
 		"       pktstamp listen -t SECONDS [-i IF] [-p PERIOD_MS] [-L NAME] [-o FILE]\n");
@@ -588,7 +607,8 @@ int main(int argc, char **argv)
 	double spread = 1000;
 	long n = 1000, warm = 50;
 	double gmin = 1000, gmax = 3000, seconds = 30, period = 1000;
-	bool stale = false;
+	bool stale = false, rule = true;
+	uint8_t bit = LACP_STATE_DISTRIBUTING;
 	int c;
 
 	if (argc < 2)
@@ -601,9 +621,11 @@ int main(int argc, char **argv)
 		case 'n': n = atol(optarg); break;
 		case 'w': warm = atol(optarg); break;
 		case 'm':
-			if (strcmp(optarg, "stale") == 0)
-				stale = true;
-			else if (strcmp(optarg, "rule") != 0)
+			stale = strcmp(optarg, "stale") == 0 || strcmp(optarg, "inject") == 0;
+			rule = strcmp(optarg, "stale") != 0;
+			if (strcmp(optarg, "transition") == 0)
+				bit = LACP_STATE_SYNC;
+			else if (!stale && strcmp(optarg, "rule") != 0)
 				usage();
 			break;
 		case 'g':
@@ -621,7 +643,7 @@ int main(int argc, char **argv)
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (strcmp(cmd, "react") == 0 && ifname)
-		return cmd_react(ifname, n, warm, stale, gmin, gmax, name);
+		return cmd_react(ifname, n, warm, stale, rule, bit, gmin, gmax, name);
 	if (strcmp(cmd, "reflect") == 0 && ifname)
 		return cmd_reflect(ifname);
 	if (strcmp(cmd, "periodic") == 0 && prefix)

@@ -2,6 +2,7 @@
 # Scale, periodic accuracy, steady-state CPU and memory (run by tclsh as root):
 #
 #   tclsh bench/ports.tcl ?-ports N? ?-seconds S? ?-dump FILE? ?-no-floor? ?-notifier epoll|tcl?
+#                         ?-measure on|off?
 #
 # N veth pairs (default 1000) between two namespaces; a lacpsh with N
 # active, fast ports in namespace A, a second lacpsh with N ports in
@@ -24,7 +25,9 @@
 #     per link per second from absolute deadlines (pktstamp periodic),
 #     both lacpsh stopped: the floor this machine sets.
 # -notifier tcl runs both sides with Tcl 8.6's own threaded notifier
-# instead of lacpsh's epoll one (figures named *_tclnotifier).
+# instead of lacpsh's epoll one (figures named *_tclnotifier). -measure off
+# creates every port without the measurement of its partner (LACP_MEASURE=off
+# in both processes; figures named *_nomeasure), for bench/measure.tcl.
 source [file join [file dirname [info script]] lib.tcl]
 
 set n 1000
@@ -39,8 +42,15 @@ for {set i 0} {$i < [llength $argv]} {incr i} {
         -seconds {set seconds [lindex $argv [incr i]]}
         -dump {set dump [file normalize [lindex $argv [incr i]]]}
         -no-floor {set floor 0}
+        -measure {
+            switch -- [lindex $argv [incr i]] {
+                on {unset -nocomplain ::env(LACP_MEASURE)}
+                off {set ::env(LACP_MEASURE) off; append sfx _nomeasure}
+                default {puts stderr "-measure must be on or off"; exit 64}
+            }
+        }
         default {
-            puts stderr "usage: tclsh bench/ports.tcl ?-ports N? ?-seconds S? ?-dump FILE? ?-no-floor? ?-notifier epoll|tcl?"
+            puts stderr "usage: tclsh bench/ports.tcl ?-ports N? ?-seconds S? ?-dump FILE? ?-no-floor? ?-notifier epoll|tcl? ?-measure on|off?"
             exit 64
         }
     }

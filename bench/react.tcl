@@ -15,6 +15,20 @@
 #   lacp_rule   lacpsh with `when partner lacks D then force actor +E` and
 #               `when partner has D then release`; each trigger toggles the
 #               partner's D bit, the answer carries the forced E bit
+#   lacp_inject lacpsh with the rules of lacp_rule, and each trigger also
+#               echoes the DUT with a wrong Sync bit, which its machines
+#               answer at once: the answer measured is the first LACPDU
+#               carrying the rule's change, which must be the reply itself
+#               (pktstamp counts the reactions split in two frames)
+#   lacp_transition lacpsh with `when {mux is ATTACHED} then force actor +E`
+#               and `when {mux is COLLECTING_DISTRIBUTING} then release`;
+#               each trigger toggles our Sync bit, so the rules fire on the
+#               Mux transitions it causes
+#   lacp_timer  lacpsh with `when {after 100} then {script {dut configure
+#               -collector-max-delay ...}}`: no trigger on the wire; the
+#               figure is |interval - 100 ms| between consecutive changed
+#               LACPDUs, beside a C sender's |interval - 100 ms| (pktstamp
+#               periodic -p 100, timer_floor)
 #   lacp_stale  lacpsh, no rule: each trigger echoes the DUT with a wrong
 #               Sync bit, which 802.1AX's update_NTT answers at once
 #   ovs_stale   Open vSwitch (ovs-vswitchd, netdev datapath, bond of two
@@ -64,12 +78,39 @@ bench::run "reaction time: trigger on the wire -> answer on the wire ($n trigger
         bench::kill $pid
     }
 
-    foreach mode {rule stale} {
+    foreach mode {rule inject transition stale} {
         lassign [pair $mode] a b
         set pid [bench::spawn $tmp/$mode.out $lacpsh [file join $bench::root bench react_dut.tcl] x1 $a $mode]
         bench::wait_line $tmp/$mode.out ^ready 5000 $pid
         bench::measure ip netns exec $b $pktstamp react -i y1 -n $n -m $mode -L lacp_$mode$sfx
         bench::kill $pid
+    }
+
+    # the timer-driven rule: the intervals between the LACPDUs it changes
+    set seconds [expr {max(5, $n / 100)}]
+    lassign [pair timer] a b
+    set pid [bench::spawn $tmp/timer.out $lacpsh [file join $bench::root bench react_dut.tcl] x1 $a timer]
+    bench::wait_line $tmp/timer.out ^ready 5000 $pid
+    exec ip netns exec $b $pktstamp listen -i y1 -t $seconds -p 100 -L timer_raw -o $tmp/timer.dump
+    bench::kill $pid
+    set last {}
+    set dev {}
+    set f [open $tmp/timer.dump]
+    foreach line [split [read $f] \n] {
+        lassign $line ifindex stamp changed
+        if {$changed ne "1"} continue
+        if {$last ne {}} {lappend dev [expr {abs($stamp - $last - 100000.0)}]}
+        set last $stamp
+    }
+    close $f
+    bench::result_samples lacp_timer$sfx $dev
+    if {$floor} {
+        lassign [pair tf] a b
+        set pidf [bench::spawn $tmp/tfloor.out ip netns exec $a $pktstamp periodic -x x -p 100 \
+                      -s 0 -t [expr {$seconds + 3}]]
+        bench::wait_line $tmp/tfloor.out {^ready} 10000 $pidf
+        bench::measure ip netns exec $b $pktstamp listen -i y1 -t $seconds -p 100 -L timer_floor
+        bench::kill $pidf
     }
 
     if {$ovs} {

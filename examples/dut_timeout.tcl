@@ -53,6 +53,12 @@ ex::main {
         ex::say "[ex::ifname p1]: the DUT's first LACPDU showing the expiry came $after ms after our last one (state $st)"
         ex::expect {$after >= $lo && $after <= $bound} "the DUT timed out in $after ms (expected $timeout, window [ex::ms $lo]..$bound)"
     }
+    # The same, as the port measures it (expiry seen from the partner:
+    # its first LACPDU showing our information gone or itself Expired).
+    set e [dict get [p1 measure] expiry]
+    if {[dict get $e count] > 0} {
+        ex::say "[ex::ifname p1]: measured expiry: [dict get $e last] ms from our last LACPDU to the DUT's first showing us expired"
+    }
     if {$::removed ne {}} {
         lassign $::removed t st
         ex::say "[ex::ifname p1]: the DUT took the link out of the LAG [ex::ms [expr {$t - $last}]] ms after our last LACPDU (state $st)"

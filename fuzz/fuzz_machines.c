@@ -29,6 +29,7 @@
 
 #include "clock.h"
 #include "lacpdu.h"
+#include "ruleset.h"
 #include "sm.h"
 #include "state.h"
 #include "wire.h"
@@ -121,7 +122,8 @@ static bool live(const struct fport *fp)
 static bool mux_attached(int mux)
 {
 	return mux == LACP_MUX_ATTACHED || mux == LACP_MUX_COLLECTING ||
-	       mux == LACP_MUX_DISTRIBUTING || mux == LACP_MUX_COLLECTING_DISTRIBUTING;
+	       mux == LACP_MUX_DISTRIBUTING || mux == LACP_MUX_COLLECTING_DISTRIBUTING ||
+	       mux == LACP_MUX_ATTACHED_WTR;
 }
 
 static bool mux_collecting(int mux)
@@ -140,7 +142,7 @@ static unsigned limit_of(const struct lacp_port *p)
 {
 	unsigned l = p->config.timing.tx_limit;
 
-	if (p->config.tx_limit_bypass || l == 0)
+	if (p->config.tx_limit_bypass || p->tx_bypass || l == 0)
 		return 0;
 	return l > LACP_TX_LIMIT_MAX ? LACP_TX_LIMIT_MAX : l;
 }
@@ -199,7 +201,8 @@ static void on_transmit(void *ctx, struct lacp_port *p, const uint8_t *pdu, size
 			lacp_time_t back = fp->hist[(fp->hist_head + LACP_TX_LIMIT_MAX - limit) %
 						    LACP_TX_LIMIT_MAX];
 
-			FUZZ_ASSERTF(now - back >= p->config.timing.fast_periodic,
+			/* any window closed at both ends holds at most LIMIT */
+			FUZZ_ASSERTF(now - back > p->config.timing.fast_periodic,
 				     "port %d/%d: %u LACPDUs within %lld us", fp->sys, fp->idx,
 				     limit + 1, (long long)(now - back));
 		}
@@ -279,6 +282,20 @@ static void check_port(struct fuzz *f, struct fport *fp)
 	}
 	if (lacp_timer_armed(&p->timer))
 		FUZZ_ASSERT(p->timer.due >= p->system->now);
+	/* A LACPDU still owed once the machines ran is one the transmit
+	 * limit holds, and never past the first moment the window (closed at
+	 * both ends) allows it. */
+	if (p->ntt && may_send(p) && !f->held[fp->sys]) {
+		unsigned limit = limit_of(p);
+		lacp_time_t back;
+
+		FUZZ_ASSERTF(limit && fp->hist_n >= limit, "port %d/%d owes a LACPDU nothing holds",
+			     fp->sys, fp->idx);
+		back = fp->hist[(fp->hist_head + LACP_TX_LIMIT_MAX - limit) % LACP_TX_LIMIT_MAX];
+		FUZZ_ASSERTF(now <= back + p->config.timing.fast_periodic,
+			     "port %d/%d: a held LACPDU is %lld us late", fp->sys, fp->idx,
+			     (long long)(now - back - p->config.timing.fast_periodic));
+	}
 	note_eligibility(fp, now);
 	/* A storm between unlimited ports stalls the clock's runs (see
 	 * all_limited()): then nobody is owed a periodic LACPDU. */
@@ -317,7 +334,8 @@ static void check_system(struct fuzz *f, int s)
 		FUZZ_ASSERTF(ag->n_ports == n, "aggregator %u: %u ports, %u use it", ag->id,
 			     ag->n_ports, n);
 		FUZZ_ASSERT(ag->n_selected == sel);
-		FUZZ_ASSERT(ag->n_ports > 0);
+		/* A fixed set (7.3.1): aggs[i] is aggregator i + 1, free or not. */
+		FUZZ_ASSERT(ag->id == i + 1);
 		if (sys->max_ports)
 			FUZZ_ASSERT(ag->n_selected <= sys->max_ports);
 	}
@@ -771,8 +789,58 @@ static const char *const op_name[] = {
 	"advance-ms", "advance-s", "rx-raw", "rx-lacpdu", "rx-marker", "enable", "config",
 	"wire", "write-actor", "write-partner", "force", "tx-enable", "rx-enable", "override",
 	"host-pdu", "system", "free", "new", "reenter", "counters-reset", "run", "rx-echo",
-	"hold", "release",
+	"hold", "release", "rule", "rule-delete",
 };
+
+/* Conditions the rules of op_rule are made of. */
+static const char *const rule_conds[] = {
+	"received", "after 0", "after 250", "partner has S and mux is ATTACHED",
+	"mux is WAITING", "rx is EXPIRED or rx is DEFAULTED", "not actor has S",
+	"actor has S", "partner lacks S", "selected is STANDBY", "received and after 100",
+	"mux is COLLECTING_DISTRIBUTING",
+};
+
+/* A rule of 1..3 core actions, -count and -bypass-limit from the input:
+ * the machines run it between their transitions, and every invariant
+ * above must hold under what it does. */
+static void op_rule(struct fuzz *f, struct fport *fp)
+{
+	struct fuzz_in *in = f->in;
+	struct lacp_cond *c = NULL;
+	struct lacp_cond_error err;
+	struct lacp_rule *r;
+	size_t n = 1 + fuzz_u8(in) % 3;
+
+	FUZZ_ASSERT(lacp_cond_compile(rule_conds[fuzz_u8(in) % (sizeof(rule_conds) /
+								 sizeof(rule_conds[0]))],
+				      &c, &err) == 0);
+	r = lacp_rule_new(c, n);
+	FUZZ_ASSERT(r != NULL);
+	r->limit = fuzz_u8(in) % 4;
+	r->bypass = fuzz_bool(in);
+	for (size_t i = 0; i < n; i++) {
+		struct lacp_action *a = &r->actions[i];
+		uint8_t v = fuzz_u8(in);
+
+		switch (v % 10) {
+		case 0: a->type = LACP_ACT_SET_STATE; a->partner = v & 0x10; break;
+		case 1: a->type = LACP_ACT_FORCE; break;
+		case 2: a->type = LACP_ACT_RELEASE; break;
+		case 3: a->type = LACP_ACT_SET; a->field = LACP_OVR_COLLECTOR_MAX_DELAY; break;
+		case 4: a->type = LACP_ACT_UNSET; a->field = LACP_OVR_COLLECTOR_MAX_DELAY; break;
+		case 5: a->type = v & 0x10 ? LACP_ACT_STOP_TX : LACP_ACT_START_TX; break;
+		case 6: a->type = v & 0x10 ? LACP_ACT_DROP_RX : LACP_ACT_ACCEPT_RX; break;
+		case 7: a->type = LACP_ACT_EXIT; break;
+		default: a->type = LACP_ACT_SET_STATE; a->whole = true; break;
+		}
+		a->set = fuzz_u8(in);
+		a->clear = fuzz_u8(in);
+		a->value.collector_max_delay = a->set;
+		if (a->type == LACP_ACT_SET_STATE && !a->partner)
+			fp->wrote_actor = true;
+	}
+	FUZZ_ASSERT(lacp_port_rule_add(fp->p, r, f->vc.now) > 0);
+}
 
 static void run_op(struct fuzz *f, lacp_time_t start)
 {
@@ -783,7 +851,7 @@ static void run_op(struct fuzz *f, lacp_time_t start)
 
 	if (fp->idx >= f->n_ports)
 		fp = &f->ports[fp->sys][0];
-	op %= 24;
+	op %= 26;
 	if (f->trace)
 		fprintf(stderr, "%10.3f ms  %s port %d/%d, args at %zu\n", (double)now / 1000,
 			op_name[op], fp->sys, fp->idx, in->pos);
@@ -895,6 +963,8 @@ static void run_op(struct fuzz *f, lacp_time_t start)
 			lacp_system_release(f->sys[fp->sys], now);
 		}
 		break;
+	case 24: op_rule(f, fp); break;
+	case 25: (void)lacp_port_rule_delete(fp->p, 1 + fuzz_u8(in) % 8); break;
 	}
 }
 

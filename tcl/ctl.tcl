@@ -15,6 +15,11 @@ namespace eval ::lacp::ctl {
         mode string rate string rx string mux string periodic string
         selected string aggregator number
     }
+    # The keys of `NAME measure` (at any depth) whose values are dicts.
+    variable measure_dicts {
+        partner_intervals intervals fast slow worst_window reaction convergence
+        partner_sync collecting_distributing partner_collecting_distributing expiry
+    }
 }
 
 # ::lacp::ctl::status ?-format text|json|pretty?
@@ -30,7 +35,7 @@ proc ::lacp::ctl::status {args} {
                 "unknown option \"$opt\": must be -format"
         }
         if {$value ni {text json pretty}} {
-            return -code error -errorcode [list LACP VALUE $value] \
+            return -code error -errorcode [list LACP VALUE FORMAT $value] \
                 "bad format \"$value\": must be text, json or pretty"
         }
         set format $value
@@ -103,72 +108,55 @@ proc ::lacp::ctl::Table {ports} {
     return [join $lines \n]
 }
 
-# A JSON string literal.
-proc ::lacp::ctl::Str {s} {
-    set out ""
-    foreach c [split $s ""] {
-        scan $c %c code
-        if {$c eq "\""} {
-            append out {\"}
-        } elseif {$c eq "\\"} {
-            append out {\\}
-        } elseif {$code < 0x20 || $code == 0x7f} {
-            append out [format {\u%04x} $code]
-        } else {
-            append out $c
-        }
-    }
-    return "\"$out\""
-}
-
-# A JSON number when V is an integer, else a string.
+# A typed JSON number when V is an integer, else a string (json.tcl).
 proc ::lacp::ctl::Num {v} {
     if {[string is entier -strict $v]} {
-        return [expr {$v}]
+        return [list num [expr {$v}]]
     }
-    return [Str $v]
+    return [list str $v]
 }
 
-# An object from a list of key / JSON-text pairs, indented at LEVEL when
-# PRETTY.
-proc ::lacp::ctl::Object {pairs pretty level} {
-    if {![llength $pairs]} {
-        return "{}"
-    }
-    set items {}
-    foreach {k v} $pairs {
-        lappend items "[Str $k]:[expr {$pretty ? { } : {}}]$v"
-    }
-    return [Wrap \{ \} $items $pretty $level]
-}
-
-proc ::lacp::ctl::Wrap {open close items pretty level} {
-    if {!$pretty} {
-        return $open[join $items ,]$close
-    }
-    set in [string repeat "  " [expr {$level + 1}]]
-    set out [string repeat "  " $level]
-    return "$open\n$in[join $items ",\n$in"]\n$out$close"
-}
-
-proc ::lacp::ctl::Info {info pretty level} {
+proc ::lacp::ctl::Info {info} {
     variable info_keys
     variable info_numbers
     set pairs {}
     foreach k $info_keys {
         if {[dict exists $info $k]} {
             set v [dict get $info $k]
-            lappend pairs $k [expr {$k in $info_numbers ? [Num $v] : [Str $v]}]
+            lappend pairs $k [expr {$k in $info_numbers ? [Num $v] : [list str $v]}]
         }
     }
-    return [Object $pairs $pretty $level]
+    return [list obj $pairs]
+}
+
+# `NAME measure` as a typed value: its dicts as objects, histograms as
+# arrays of [upper, count] pairs, a figure without a sample as null.
+proc ::lacp::ctl::Measure {m} {
+    variable measure_dicts
+    set pairs {}
+    dict for {k v} $m {
+        if {$k in $measure_dicts} {
+            lappend pairs $k [Measure $v]
+        } elseif {$k eq "histogram"} {
+            lappend pairs $k [list arr [lmap {upper n} $v {
+                list arr [list [expr {$upper eq "" ? {null} : [list num $upper]}] [list num $n]]
+            }]]
+        } elseif {$v eq ""} {
+            lappend pairs $k null
+        } elseif {[string is double -strict $v]} {
+            lappend pairs $k [list num $v]
+        } else {
+            lappend pairs $k [list str $v]
+        }
+    }
+    return [list obj $pairs]
 }
 
 proc ::lacp::ctl::Json {ports pretty} {
     variable port_fields
     set objects {}
     foreach {name st} $ports {
-        set pairs [list name [Str $name]]
+        set pairs [list name [list str $name]]
         foreach {k type} $port_fields {
             if {$k eq "name" || ![dict exists $st $k]} {
                 continue
@@ -179,25 +167,27 @@ proc ::lacp::ctl::Json {ports pretty} {
             } elseif {$type eq "number"} {
                 lappend pairs $k [Num $v]
             } else {
-                lappend pairs $k [Str $v]
+                lappend pairs $k [list str $v]
             }
         }
         foreach k {actor partner} {
-            lappend pairs $k [Info [dict get $st $k] $pretty 3]
+            lappend pairs $k [Info [dict get $st $k]]
         }
         if {[dict exists $st counters]} {
             set counters {}
             dict for {k v} [dict get $st counters] {
                 lappend counters $k [Num $v]
             }
-            lappend pairs counters [Object $counters $pretty 3]
+            lappend pairs counters [list obj $counters]
         }
-        lappend objects [Object $pairs $pretty 2]
+        if {![catch {$name measure} m]} {
+            lappend pairs measure [Measure $m]
+        }
+        lappend objects [list obj $pairs]
     }
-    if {[llength $objects]} {
-        set list [Wrap \[ \] $objects $pretty 1]
-    } else {
-        set list {[]}
+    set doc [list obj [list ports [list arr $objects]]]
+    if {$pretty} {
+        return [::lacp::json::encode $doc -indent "  "]
     }
-    return [Object [list ports $list] $pretty 0]
+    return [::lacp::json::encode $doc -tight 1]
 }

@@ -557,56 +557,10 @@ proc ::lacp::lacpd::text {all} {
     join $out \n
 }
 
-# ---- JSON as Python's json.dumps writes it (lacpd's -j and -p)
+# ---- lacpd's -j and -p: typed values for ::lacp::json::encode (json.tcl),
+#      which writes them as Python's json.dumps does
 
 namespace eval ::lacp::lacpd::json {}
-
-proc ::lacp::lacpd::json::str {s} {
-    set out \"
-    foreach c [split $s ""] {
-        scan $c %c n
-        if {$c eq "\"" || $c eq "\\"} {
-            append out \\$c
-        } elseif {[dict exists {8 b 9 t 10 n 12 f 13 r} $n]} {
-            append out \\[dict get {8 b 9 t 10 n 12 f 13 r} $n]
-        } elseif {$n < 0x20 || $n > 0x7e} {
-            append out [format \\u%04x $n]
-        } else {
-            append out $c
-        }
-    }
-    append out \"
-}
-
-proc ::lacp::lacpd::json::bool {b} {expr {$b ? "true" : "false"}}
-
-# Encodes a typed value: {obj {key typed ...}} {arr {typed ...}} {str S}
-# {num N} {bool B}; INDENT "" for compact output.
-proc ::lacp::lacpd::json::encode {v {indent ""} {level 0}} {
-    lassign $v type x
-    switch -- $type {
-        str {return [str $x]}
-        num {return $x}
-        bool {return [bool $x]}
-        obj - arr {
-            set items {}
-            if {$type eq "obj"} {
-                foreach {k e} $x {
-                    lappend items "[str $k]: [encode $e $indent [expr {$level + 1}]]"
-                }
-                set open "\{" ; set close "\}"
-            } else {
-                foreach e $x {lappend items [encode $e $indent [expr {$level + 1}]]}
-                set open "\[" ; set close "\]"
-            }
-            if {![llength $items]} {return $open$close}
-            if {$indent eq ""} {return "$open[join $items {, }]$close"}
-            set pad \n[string repeat $indent [expr {$level + 1}]]
-            return "$open$pad[join $items ,$pad]\n[string repeat $indent $level]$close"
-        }
-    }
-    error "bad JSON type \"$type\""
-}
 
 proc ::lacp::lacpd::json::side {i} {
     list obj [list \
@@ -654,9 +608,9 @@ proc ::lacp::lacpd::status {o} {
     set all [filter $all [dict get $o interfaces]]
     if {![llength $all]} {fail "No matching LACP daemons found."}
     if {[dict get $o pretty]} {
-        puts [json::encode [json::status $all] "    "]
+        puts [::lacp::json::encode [json::status $all] -indent "    "]
     } elseif {[dict get $o json]} {
-        puts [json::encode [json::status $all]]
+        puts [::lacp::json::encode [json::status $all]]
     } else {
         puts [text $all]
     }

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # lacp::trace: start/stop recording, the recorded events, and the ladder
 # diagram of the exchange between ports (text, live or afterwards, and SVG).
-# The recorder is C (src/tcl_trace.c); this file draws.
+# The recorder is C (src/tcl/tcl_trace.c); this file draws.
 
 namespace eval ::lacp::trace {
     namespace export start stop events clear ladder info
@@ -13,6 +13,7 @@ namespace eval ::lacp::trace {
     variable learn {}       ;# port -> port it was seen talking to
     variable width 30       ;# characters per lane
     variable periodic 0     ;# draw every transition (-all)
+    variable given {}       ;# the lanes given to start (-lanes)
 
     proc Error {code msg} {
         return -code error -level 2 -errorcode [list LACP {*}$code] $msg
@@ -22,6 +23,7 @@ namespace eval ::lacp::trace {
     proc start {args} {
         variable live; variable liveOwned; variable lanes; variable learn
         variable periodic
+        variable given
         if {[llength $args] % 2} {
             Error {OPTION VALUE} "option \"[lindex $args end]\" needs a value"
         }
@@ -29,14 +31,14 @@ namespace eval ::lacp::trace {
         set chan {}
         set owned 0
         set per 0
-        set given {}
+        set lanesGiven {}
         foreach {opt value} $args {
             switch -- $opt {
                 -lanes {
                     if {[catch {llength $value}]} {
                         Error {VALUE LIST} "-lanes must be a list of port names, got \"$value\""
                     }
-                    set given $value
+                    set lanesGiven $value
                 }
                 -file {
                     if {[catch {open $value w} chan]} {
@@ -69,6 +71,7 @@ namespace eval ::lacp::trace {
         }
         stop
         set periodic $per
+        set given $lanesGiven
         # The lanes of the live ladder: those given (ports to come, and
         # "peer"), then the ports that exist.
         set lanes $given
@@ -154,11 +157,16 @@ namespace eval ::lacp::trace {
             return [list $port peer draw]
         }
         set from peer
-        if {[::info exists srcOf] && [dict exists $srcOf [dict get $e src]]} {
+        if {$link ne {}} {
+            # on a wire the sender is known even when its frame left
+            # before the trace started
+            set from $link
+        } elseif {[::info exists srcOf] && [dict exists $srcOf [dict get $e src]]} {
             set from [dict get $srcOf [dict get $e src]]
         }
         if {$from ne "peer"} {
-            if {$link ne {} || ([dict exists $learn $from] && [dict get $learn $from] eq $port)} {
+            if {($link ne {} && [::info exists srcOf] && [dict exists $srcOf [dict get $e src]]) ||
+                ([dict exists $learn $from] && [dict get $learn $from] eq $port)} {
                 # the sender's row already showed this frame
                 return [list $from $port skip]
             }
@@ -223,11 +231,15 @@ namespace eval ::lacp::trace {
                 if {$b > $a} {lset row [expr {$hi - 1}] >} else {lset row [expr {$lo + 1}] <}
                 set geometry [list pdu [lsearch -exact $all $from] [lsearch -exact $all $to]]
                 set label " [dict get $e summary] "
-                set start [expr {$lo + 1 + max(1, ($hi - $lo - 1 - [string length $label]) / 2)}]
-                foreach ch [split $label {}] {
-                    if {$start >= $hi - 1} break
-                    lset row $start $ch
-                    incr start
+                if {[string length $label] <= $hi - $lo - 3} {
+                    set start [expr {$lo + 1 + max(1, ($hi - $lo - 1 - [string length $label]) / 2)}]
+                    foreach ch [split $label {}] {
+                        lset row $start $ch
+                        incr start
+                    }
+                } else {
+                    # too long for the arrow: whole, after the lanes
+                    lappend row {*}[split " [string trim $label]" {}]
                 }
             }
             transition {
@@ -242,6 +254,9 @@ namespace eval ::lacp::trace {
             }
             loopback {
                 set row [Note $row [lsearch -exact $all $port] "* loopback [expr {[dict get $e on] ? {detected} : {gone}}]"]
+            }
+            measure {
+                set row [Note $row [lsearch -exact $all $port] "# [dict get $e summary]"]
             }
             default {return {}}
         }
@@ -297,7 +312,7 @@ namespace eval ::lacp::trace {
             switch -- $opt {
                 -format {
                     if {$value ni {text svg}} {
-                        Error [list VALUE $value] "bad format \"$value\": must be text or svg"
+                        Error [list VALUE FORMAT $value] "bad format \"$value\": must be text or svg"
                     }
                     set format $value
                 }
@@ -317,7 +332,8 @@ namespace eval ::lacp::trace {
         set periodic $per
         set learn {}
         set srcOf {}
-        set lanes {}
+        variable given
+        set lanes $given
         set rows {}
         set events [Events]
         # Afterwards every frame can be matched: a frame sent by one traced

@@ -39,7 +39,7 @@ printf '%s\n' tests/tcl/*.test | xargs -P 2 -I{} bash -c 'run_one {}'
 status=0
 # --quiet leaves a log empty unless memcheck had something to say.
 # Debian 12's valgrind (3.19) does not know epoll_pwait2 (syscall 441):
-# it warns and returns ENOSYS, which src/notifier.c answers by waiting in
+# it warns and returns ENOSYS, which src/tcl/notifier.c answers by waiting in
 # epoll_wait. That warning is about valgrind, not a finding.
 known='unhandled amd64-linux syscall: 441|You may be able to write your own handler|README_MISSING_SYSCALL_OR_IOCTL|Nevertheless we consider this a bug|valgrind.org/support/bug_reports'
 for log in "$logs"/*.log; do

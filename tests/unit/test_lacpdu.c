@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * Unit tests of src/lacpdu.c: golden vectors written from the layouts of
+ * Unit tests of src/core/lacpdu.c: golden vectors written from the layouts of
  * 802.1AX-2014 6.4.2.3 (LACPDU) and 6.5.3.3 (Marker PDUs), round trips of
  * every field, the classification of malformed PDUs with their deviation
  * lists, every truncation from a buffer of exactly that length (so that

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * Writes frames built by src/lacpdu.c into a pcap with src/pcap.c and has
+ * Writes frames built by src/core/lacpdu.c into a pcap with src/os/pcap.c and has
  * tshark, an independent dissector, read them back: every field must come
  * out as set, and no frame may carry an expert note (malformed or other).
  * A second capture of deliberately broken PDUs must be flagged, which

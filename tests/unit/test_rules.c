@@ -117,7 +117,7 @@ int main(void)
 	CHECK_INT(word, 1);
 	CHECK_STR(error_of("mux is FLYING", &word),
 		  "unknown mux state \"FLYING\" in \"mux is FLYING\": must be DETACHED, WAITING, "
-		  "ATTACHED, COLLECTING, DISTRIBUTING, COLLECTING_DISTRIBUTING");
+		  "ATTACHED, COLLECTING, DISTRIBUTING, COLLECTING_DISTRIBUTING, ATTACHED_WTR");
 	CHECK_INT(word, 2);
 	CHECK_STR(error_of("rx has CURRENT", NULL), "expected is after \"rx\" but got \"has\"");
 	CHECK_STR(error_of("(actor has A", NULL), "missing \")\" for the \"(\" at word 1");

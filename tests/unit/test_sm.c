@@ -39,6 +39,16 @@ static lacp_time_t until_rx(struct sim *s, struct sim_port *sp, enum lacp_rx_sta
 	return sim_run_until(s, rx_is, &c, limit_ms);
 }
 
+/* Aggregators of SYS with a port. */
+static unsigned aggs_in_use(const struct lacp_system *sys)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < sys->n_aggs; i++)
+		n += sys->aggs[i]->n_ports > 0;
+	return n;
+}
+
 /* Two systems, one port each, joined by a wire of DELAY_MS. */
 static void pair(struct sim *s, struct sim_port **a, struct sim_port **b,
 		 const struct lacp_port_config *ca, const struct lacp_port_config *cb,
@@ -66,8 +76,9 @@ static bool within_limit(const struct sim_port *sp, unsigned limit, lacp_time_t 
 	for (size_t i = 0; i < sp->n_tx && n < 4096; i++)
 		if (sp->tx[i].subtype == LACP_SUBTYPE_LACP)
 			t[n++] = sp->tx[i].time;
+	/* any window of W, closed at both ends (6.4.16) */
 	for (size_t i = 0; i + limit < n; i++)
-		if (t[i + limit] - t[i] < w)
+		if (t[i + limit] - t[i] <= w)
 			return false;
 	return true;
 }
@@ -168,9 +179,10 @@ static void test_expiry(void)
 	CHECK(x && !(x->pdu.actor.state & S(EXPIRED)));
 	/* A still hears B: the E and F bits arrived there */
 	CHECK(v[0]->p->partner.state & S(DEFAULTED));
-	/* defaulted partner: Individual, alone on a new aggregator */
-	CHECK_INT(v[1]->p->aggregator, 2);
-	CHECK(lacp_system_aggregator(v[1]->p->system, 2)->individual);
+	/* defaulted partner: Individual, alone on the system's one
+	 * aggregator, whose id does not change (7.3.1) */
+	CHECK_INT(v[1]->p->aggregator, 1);
+	CHECK(lacp_system_aggregator(v[1]->p->system, 1)->individual);
 	/* A speaks again: back to CURRENT and aggregated */
 	lacp_port_set_tx_enabled(v[0]->p, true, s.vc.now);
 	CHECK(sim_run_until(&s, both_cd, v, 10000) > 0);
@@ -262,11 +274,10 @@ static void test_tx_limit(void)
 	CHECK(within_limit(v[1], 3, LACP_SEC(1)));
 	const struct sim_tx *x = sim_last_lacpdu(v[0]);
 	CHECK(x && x->pdu.collector_max_delay == 10);
-	/* a held PDU left exactly when the window opened */
+	/* a held PDU left the first moment the closed window allowed */
 	bool found = false;
 	for (size_t i = 3; i < v[0]->n_tx; i++)
-		if (v[0]->tx[i].time % LACP_SEC(1) != 0 &&
-		    v[0]->tx[i].time == v[0]->tx[i - 3].time + LACP_SEC(1))
+		if (v[0]->tx[i].time == v[0]->tx[i - 3].time + LACP_SEC(1) + LACP_US(1))
 			found = true;
 	CHECK(found);
 	/* bypass: the limit no longer holds anything back */
@@ -319,7 +330,8 @@ static void test_two_port_aggregation(void)
 		CHECK_INT(b[i]->p->aggregator, 1);
 	}
 	CHECK_INT(lacp_system_aggregator(a[0]->p->system, 1)->n_ports, 2);
-	CHECK_INT(a[0]->p->system->n_aggs, 1);
+	CHECK_INT(aggs_in_use(a[0]->p->system), 1);
+	CHECK_INT(a[0]->p->system->n_aggs, 2); /* one per port, one free */
 	/* cutting one link leaves the other aggregated */
 	lacp_wire_cut(s.wires[0], s.vc.now);
 	sim_run(&s, 5000);
@@ -341,8 +353,8 @@ static void test_key_mismatch(void)
 	sim_run(&s, 5000);
 	CHECK(a[0]->p->aggregator != a[1]->p->aggregator);
 	CHECK(b[0]->p->aggregator != b[1]->p->aggregator);
-	CHECK_INT(a[0]->p->system->n_aggs, 2);
-	CHECK_INT(b[0]->p->system->n_aggs, 2);
+	CHECK_INT(aggs_in_use(a[0]->p->system), 2);
+	CHECK_INT(aggs_in_use(b[0]->p->system), 2);
 	for (int i = 0; i < 2; i++)
 		CHECK_INT(b[i]->p->mux, LACP_MUX_COLLECTING_DISTRIBUTING);
 	sim_free(&s);
@@ -497,7 +509,7 @@ static void test_reselection(void)
 	CHECK(v[1]->p->mux != LACP_MUX_COLLECTING_DISTRIBUTING);
 	CHECK(v[1]->p->counters.partner_change_count >= 2);
 	CHECK(sim_run_until(&s, both_cd, v, 5000) > 0);
-	CHECK_INT(v[1]->p->aggregator, 2); /* a new aggregator */
+	CHECK_INT(v[1]->p->aggregator, 1); /* the same aggregator, reselected */
 	CHECK_INT(v[1]->p->partner.system[5], 9);
 	CHECK(v[1]->events[LACP_EV_AGGREGATOR] > sel_events);
 	CHECK_INT(v[1]->p->system->n_aggs, 1);
@@ -508,7 +520,7 @@ static void test_reselection(void)
 	sim_run(&s, 1);
 	CHECK(v[1]->p->mux != LACP_MUX_COLLECTING_DISTRIBUTING);
 	CHECK(sim_run_until(&s, both_cd, v, 5000) > 0);
-	CHECK_INT(v[1]->p->aggregator, 3);
+	CHECK_INT(v[1]->p->aggregator, 1);
 	CHECK_INT(v[1]->p->partner.key, 5);
 	CHECK(v[0]->p->counters.actor_change_count >= 2);
 	sim_free(&s);
@@ -652,7 +664,7 @@ static void test_callbacks(void)
 	CHECK(v[0]->user != NULL);
 	CHECK_INT(v[1]->p->system->n_ports, 1);
 	CHECK_INT(s.sys[0]->n_ports, 0);
-	CHECK_INT(s.sys[0]->n_aggs, 0);
+	CHECK_INT(aggs_in_use(s.sys[0]), 0);
 	sim_run(&s, 10000);
 	CHECK_INT(v[1]->p->rx, LACP_RX_DEFAULTED);
 	sim_free(&s);
@@ -752,7 +764,66 @@ static void test_lacp_disabled_and_moved(void)
 	lacp_port_coverage_reset(b2->p);
 	lacp_port_free(b2->p);
 	CHECK_INT(sb->n_ports, 1);
-	CHECK_INT(sb->n_aggs, 0); /* b1 is down: no aggregator */
+	CHECK_INT(aggs_in_use(sb), 0); /* b1 is down: no aggregator */
+	sim_free(&s);
+}
+
+static bool mux_is_cd(void *arg)
+{
+	return ((struct sim_port *)arg)->p->mux == LACP_MUX_COLLECTING_DISTRIBUTING;
+}
+
+/* 802.1AX-2020 wait-to-restore: a returning link waits in ATTACHED_WTR for
+ * exactly the wtr time; not the first time the link comes up; not
+ * revertive, it waits until told. */
+static void test_wtr(void)
+{
+	struct sim s;
+	struct sim_port *v[2];
+	struct lacp_port_config c = sim_config(1);
+
+	c.wtr = LACP_MS(5000);
+	pair(&s, &v[0], &v[1], &c, NULL, 0);
+	CHECK(sim_run_until(&s, both_cd, v, 5000) > 0); /* first time: no wait */
+	CHECK_INT(v[0]->p->entered[LACP_M_MUX][LACP_MUX_ATTACHED_WTR], 0);
+	lacp_wire_cut(s.wires[0], s.vc.now);
+	sim_run(&s, 1000);
+	lacp_time_t t0 = s.vc.now;
+	lacp_wire_restore(s.wires[0], t0);
+	sim_run(&s, 1);
+	CHECK_INT(v[0]->p->mux, LACP_MUX_ATTACHED_WTR);
+	CHECK_STR(v[0]->p->mux_reason, "wtr");
+	CHECK(v[0]->p->actor.state & S(SYNC));
+	CHECK(!(v[0]->p->actor.state & S(COLLECTING)));
+	lacp_time_t t = sim_run_until(&s, mux_is_cd, v[0], 10000);
+	CHECK_INT(t - t0, LACP_MS(5000));
+	CHECK_STR(v[0]->p->mux_reason, "wtr_over");
+	/* not revertive: held past the time, until revertive is set */
+	c = v[0]->p->config;
+	c.revertive = false;
+	lacp_port_set_config(v[0]->p, &c, s.vc.now);
+	lacp_wire_cut(s.wires[0], s.vc.now);
+	sim_run(&s, 1000);
+	lacp_wire_restore(s.wires[0], s.vc.now);
+	sim_run(&s, 20000);
+	CHECK_INT(v[0]->p->mux, LACP_MUX_ATTACHED_WTR);
+	CHECK(!(v[0]->p->actor.state & S(COLLECTING))); /* in sync, not collecting */
+	/* a coupled-control partner needs only our Sync (6.4.15) */
+	CHECK_INT(v[1]->p->mux, LACP_MUX_COLLECTING_DISTRIBUTING);
+	t0 = s.vc.now;
+	c.revertive = true;
+	lacp_port_set_config(v[0]->p, &c, s.vc.now);
+	CHECK_INT(v[0]->p->mux, LACP_MUX_COLLECTING_DISTRIBUTING);
+	/* the partner leaving sync during the wait: back to ATTACHED */
+	lacp_wire_cut(s.wires[0], s.vc.now);
+	sim_run(&s, 1000);
+	lacp_wire_restore(s.wires[0], s.vc.now);
+	sim_run(&s, 1);
+	CHECK_INT(v[0]->p->mux, LACP_MUX_ATTACHED_WTR);
+	lacp_port_write_partner_state(v[0]->p, v[0]->p->partner.state & (uint8_t)~S(SYNC),
+				      s.vc.now);
+	CHECK_INT(v[0]->p->mux, LACP_MUX_ATTACHED);
+	CHECK_STR(v[0]->p->mux_reason, "partner_out_of_sync");
 	sim_free(&s);
 }
 
@@ -811,6 +882,7 @@ int main(void)
 	test_callbacks();
 	test_tester_controls();
 	test_lacp_disabled_and_moved();
+	test_wtr();
 	test_coverage();
 	return CHECK_DONE();
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * Unit tests of src/state.c: the ATGSCDFE letters, formatting, and parsing
+ * Unit tests of src/core/state.c: the ATGSCDFE letters, formatting, and parsing
  * of letters, hex and decimal with the index of every error.
  */
 #include "check.h"

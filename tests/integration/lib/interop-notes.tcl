@@ -42,7 +42,7 @@ foreach {from to} {ovs-active ovs-passive} {
     dict set notes $to [dict get $notes $from]
 }
 
-set trailer {## Notes
+set trailer {### Notes
 
 - **The Linux bonding guest** runs under software emulation (qemu without
   KVM): the guest answers more slowly than on hardware, and its column is

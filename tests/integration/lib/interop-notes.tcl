@@ -42,7 +42,22 @@ foreach {from to} {ovs-active ovs-passive} {
     dict set notes $to [dict get $notes $from]
 }
 
+# Verdicts that change from run to run against a DUT, with why: the CI
+# comparison leaves them out (and says so) rather than flake.
+set unstable {
+    ovs-active {
+        periodic.to-fast {Open vSwitch sends on its own transmit timer, re-armed at each LACPDU with the period the partner asked for then; after our switch to the long timeout that is 30 s, and our switch back to short does not cut it short (6.4.13 moves SLOW_PERIODIC to PERIODIC_TX at once). Some runs still see a LACPDU within 1.5 s, sent for another reason; others see none for 3 s.}
+    }
+}
+dict set unstable ovs-passive [dict get $unstable ovs-active]
+
 set trailer {### Notes
+
+- **Unstable verdicts**: `periodic.to-fast` against Open vSwitch passes in
+  some runs and fails in others (its first LACPDU after our switch back to
+  the short timeout comes within 1.5 s, or not for 3 s and more: it waits
+  for a transmit timer armed with the long period, where 6.4.13 has it
+  send at once). `root.conform_ovs` does not compare that verdict.
 
 - **The Linux bonding guest** runs under software emulation (qemu without
   KVM): the guest answers more slowly than on hardware, and its column is

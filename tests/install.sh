@@ -8,7 +8,7 @@ prefix=$(mktemp -d)
 trap 'rm -rf "$prefix"' EXIT
 cmake --install "$build" --prefix "$prefix" >/dev/null
 fail=0
-for f in bin/lacpsh bin/lacpctld bin/lacpctlc lib/tcltk/lacp*/pkgIndex.tcl lib/tcltk/lacp*/liblacp*.so; do
+for f in bin/lacpsh bin/lacpctld bin/lacpctlc bin/lacp-conform lib/tcltk/lacp*/pkgIndex.tcl lib/tcltk/lacp*/liblacp*.so; do
 	# shellcheck disable=SC2086
 	if ! ls "$prefix"/$f >/dev/null 2>&1; then
 		echo "missing after install: $f"
@@ -26,5 +26,7 @@ want=$(sed -n 's/^project(lacp VERSION \([0-9]*\.[0-9]*\).*/\1/p' "$(dirname "$0
 [ "$got" = "$want" ] || { echo "package version $got, expected $want"; fail=1; }
 out=$(echo 'puts [lacp::state format 63]' | "$prefix/bin/lacpsh")
 [ "$out" = "ATGSCD" ] || { echo "installed lacpsh printed '$out'"; fail=1; }
-if [ $fail -eq 0 ]; then echo "4 passed, 0 failed"; else echo "0 passed, 1 failed"; fi
+n=$("$prefix/bin/lacp-conform" -list | wc -l)
+[ "$n" -ge 50 ] || { echo "installed lacp-conform -list printed $n cases"; fail=1; }
+if [ $fail -eq 0 ]; then echo "5 passed, 0 failed"; else echo "0 passed, 1 failed"; fi
 exit $fail

@@ -581,6 +581,22 @@ bool lacp_lacpdu_decode_fast(const uint8_t *pdu, size_t len,
 	return true;
 }
 
+bool lacp_lacpdu_decode_raw(const uint8_t *pdu, size_t len, struct lacp_lacpdu *out)
+{
+	const size_t partner = LACP_OFF_ACTOR + LACP_TLV_INFO_LEN;
+	const size_t collector = partner + LACP_TLV_INFO_LEN;
+
+	if (len < collector)
+		return false;
+	memset(out, 0, sizeof(*out));
+	out->version = pdu[1];
+	fast_info(pdu + LACP_OFF_ACTOR, &out->actor);
+	fast_info(pdu + partner, &out->partner);
+	if (len >= collector + COLL_MAX_DELAY + 2)
+		out->collector_max_delay = get16(pdu + collector + COLL_MAX_DELAY);
+	return true;
+}
+
 /* ---- Ethernet framing ----------------------------------------------- */
 
 int lacp_eth_decode(const uint8_t *frame, size_t len, struct lacp_eth *out)

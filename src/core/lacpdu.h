@@ -191,6 +191,14 @@ bool lacp_lacpdu_decode_fast(const uint8_t *pdu, size_t len,
 			     struct lacp_lacpdu *out);
 
 /*
+ * Reads the actor, partner and collector fields of PDU at the fixed offsets
+ * of version 1 without checking anything else (subtype, version, TLV types
+ * and lengths): what a careless receiver does. False when LEN is too short
+ * to hold the actor and partner TLVs.
+ */
+bool lacp_lacpdu_decode_raw(const uint8_t *pdu, size_t len, struct lacp_lacpdu *out);
+
+/*
  * Parses the Ethernet header and up to two VLAN tags of FRAME. Returns the
  * offset of the payload after the ethertype, or -1 when the frame is too
  * short or carries more tags than LACP_MAX_VLANS.

@@ -2157,6 +2157,26 @@ int lacp_port_set_config(struct lacp_port *p, const struct lacp_port_config *c,
 	return 0;
 }
 
+/* The class a frame gets under the port's receive check (a tester knob:
+ * strict and lenient receivers are the negative controls of 6.4.2.3). */
+static enum lacp_class rx_check(const struct lacp_port *p, const uint8_t *pdu, size_t len,
+				enum lacp_class cls, struct lacp_decoded *d)
+{
+	switch (p->config.rx_check) {
+	case LACP_RX_CHECK_STRICT:
+		if (cls == LACP_CLASS_LACPDU &&
+		    (d->lacpdu.version != 1 || d->n_dev || d->n_tlvs || len != LACP_PDU_LEN))
+			return LACP_CLASS_ILLEGAL;
+		break;
+	case LACP_RX_CHECK_LENIENT:
+		if ((cls == LACP_CLASS_ILLEGAL || cls == LACP_CLASS_UNKNOWN) && len > 0 &&
+		    pdu[0] != LACP_SUBTYPE_MARKER && lacp_lacpdu_decode_raw(pdu, len, &d->lacpdu))
+			return LACP_CLASS_LACPDU;
+		break;
+	}
+	return cls;
+}
+
 int lacp_port_rx(struct lacp_port *p, const uint8_t *pdu, size_t len, lacp_time_t now)
 {
 	struct lacp_system *s = p->system;
@@ -2169,6 +2189,7 @@ int lacp_port_rx(struct lacp_port *p, const uint8_t *pdu, size_t len, lacp_time_
 	cls = lacp_pdu_decode(pdu, len, &d);
 	if (p->zombie)
 		return (int)cls;
+	cls = rx_check(p, pdu, len, cls, &d);
 	if (!p->rx_enabled) {
 		p->counters.rx_dropped++;
 		return (int)cls;
@@ -2212,7 +2233,7 @@ int lacp_port_rx(struct lacp_port *p, const uint8_t *pdu, size_t len, lacp_time_
 			struct lacp_rx_entry *e;
 
 			p->counters.markers_rx++;
-			if (!p->tx_enabled)
+			if (!p->tx_enabled || p->config.no_marker_responder)
 				break;
 			e = calloc(1, sizeof(*e) + LACP_PDU_LEN);
 			if (!e)

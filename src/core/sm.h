@@ -140,6 +140,11 @@ struct lacp_timing {
 
 struct lacp_timing lacp_timing_default(void);
 
+/* How a port checks what it receives: as 802.1AX says (version 2 and
+ * later PDUs read past, illegal frames dropped), strictly (anything but a
+ * plain 110-octet version 1 LACPDU dropped), or leniently (every Slow
+ * Protocols frame but a Marker read as a LACPDU at the fixed offsets). */
+enum lacp_rx_check { LACP_RX_CHECK_STANDARD, LACP_RX_CHECK_STRICT, LACP_RX_CHECK_LENIENT };
 /*
  * LACP fallback, as switches ship it (not 802.1AX): a port that hears no
  * LACPDU for fallback_timeout, once DEFAULTED, comes up on its own
@@ -161,6 +166,11 @@ struct lacp_port_config {
 	uint16_t collector_max_delay; /* sent in the Collector TLV */
 	bool independent_control; /* Mux with separate COLLECTING/DISTRIBUTING */
 	bool tx_limit_bypass;     /* ignore timing.tx_limit */
+	/* Tester knobs that make a port misbehave on purpose (the negative
+	 * controls of the conformance suite): no Marker Responder (6.5.4.2),
+	 * and the receive check, enum lacp_rx_check. */
+	bool no_marker_responder;
+	unsigned char rx_check;
 	struct lacp_timing timing;
 	/* Partner_Admin_* used by recordDefault (6.4.9). */
 	struct lacp_info partner_admin;

@@ -138,7 +138,8 @@ enum opt {
 	OPT_FAST_PERIOD, OPT_SLOW_PERIOD, OPT_SHORT_TIMEOUT, OPT_LONG_TIMEOUT,
 	OPT_CHURN_TIME, OPT_TX_LIMIT, OPT_TX_LIMIT_BYPASS, OPT_INDEPENDENT_CONTROL,
 	OPT_COLLECTOR_MAX_DELAY, OPT_LACP_ENABLED, OPT_PARTNER_ADMIN, OPT_FALLBACK,
-	OPT_FALLBACK_TIMEOUT, OPT_WTR, OPT_REVERTIVE, OPT_COUNT
+	OPT_FALLBACK_TIMEOUT, OPT_WTR, OPT_REVERTIVE, OPT_MARKER_RESPONDER, OPT_RX_CHECK,
+	OPT_COUNT
 };
 static const char *const opt_name[] = {"-interface", "-netns", "-wire", "-mode",
 	"-rate", "-aggregation", "-system", "-system-priority", "-key",
@@ -146,8 +147,12 @@ static const char *const opt_name[] = {"-interface", "-netns", "-wire", "-mode",
 	"-vlan", "-capture", "-fast-period", "-slow-period", "-short-timeout",
 	"-long-timeout", "-churn-time", "-tx-limit", "-tx-limit-bypass",
 	"-independent-control", "-collector-max-delay", "-lacp-enabled", "-partner-admin",
-	"-fallback", "-fallback-timeout", "-wtr", "-revertive", NULL};
+	"-fallback", "-fallback-timeout", "-wtr", "-revertive", "-marker-responder",
+	"-rx-check", NULL};
 static const char *const fallback_name[] = {"none", "individual", "static", NULL};
+
+/* The values of -rx-check, in the order of enum lacp_rx_check. */
+static const char *const rx_checks[] = {"standard", "strict", "lenient", NULL};
 
 /* Options fixed at creation. */
 static bool opt_readonly(int o)
@@ -265,6 +270,19 @@ static int set_opt(Tcl_Interp *interp, struct port_opts *o, int opt, Tcl_Obj *v)
 		return get_bool(interp, v, name, &c->independent_control);
 	case OPT_LACP_ENABLED:
 		return get_bool(interp, v, name, &c->lacp_enabled);
+	case OPT_MARKER_RESPONDER: {
+		bool on;
+
+		if (get_bool(interp, v, name, &on) != TCL_OK)
+			return TCL_ERROR;
+		c->no_marker_responder = !on;
+		return TCL_OK;
+	}
+	case OPT_RX_CHECK:
+		if (lacp_tcl_get_index(interp, v, rx_checks, "rx check", &idx) != TCL_OK)
+			return TCL_ERROR;
+		c->rx_check = (unsigned char)idx;
+		return TCL_OK;
 	case OPT_SYSTEM:
 		o->has_system = true;
 		return lacp_tcl_system_resolve(interp, Tcl_GetAssocData(interp, LACP_ASSOC_KEY, NULL),
@@ -388,6 +406,8 @@ static Tcl_Obj *get_opt(const struct tcl_port *tp, int opt)
 	case OPT_TX_LIMIT_BYPASS: return Tcl_NewIntObj(c->tx_limit_bypass);
 	case OPT_INDEPENDENT_CONTROL: return Tcl_NewIntObj(c->independent_control);
 	case OPT_LACP_ENABLED: return Tcl_NewIntObj(c->lacp_enabled);
+	case OPT_MARKER_RESPONDER: return Tcl_NewIntObj(!c->no_marker_responder);
+	case OPT_RX_CHECK: return Tcl_NewStringObj(rx_checks[c->rx_check], -1);
 	case OPT_SRC_MAC: return lacp_tcl_mac_obj(o->src_mac);
 	case OPT_DST_MAC: return lacp_tcl_mac_obj(o->dst_mac);
 	case OPT_VLAN:

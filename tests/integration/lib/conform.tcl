@@ -143,6 +143,31 @@ namespace eval ::conf {
 
     # The cases whose verdict in REPORT differs from column COLUMN of the
     # matrix: {id committed now ...}. Cases -quick left out are not compared.
+    # The CI check of column COLUMN: runs the suite with -quick against
+    # that DUT, prints the report and its wall time, and checks every
+    # verdict against doc/interop.md but for those interop-notes.tcl lists
+    # as unstable for that DUT (with why). WHAT names the DUT in the checks.
+    proc check_column {column what} {
+        set t0 [clock milliseconds]
+        set report [run $column -quick 1]
+        set wall [expr {([clock milliseconds] - $t0) / 1000.0}]
+        puts [lacp::conform report text $report]
+        set s [dict get $report summary]
+        puts [format "wall time %.1f s (-quick, 2 links): %d pass, %d fail, %d skip, %d error" \
+                  $wall [dict get $s pass] [dict get $s fail] [dict get $s skip] [dict get $s error]]
+        set diff {}
+        foreach {id was now why} [differences $report $column] {
+            if {[dict exists $::unstable $column $id]} {
+                puts "not compared (unstable against $what): $id, committed $was, now $now"
+                continue
+            }
+            lappend diff $id $was $now $why
+        }
+        t::check "every verdict as doc/interop.md commits it for $what" {![llength $diff]} \
+            {[join [lmap {id was now why} $diff {string cat "$id: committed $was, now $now ($why)"}] \n]}
+        t::check "no case ended in error against $what" {[dict get $s error] == 0}
+    }
+
     proc differences {report column} {
         set want [dict get [matrix] $column]
         set out {}

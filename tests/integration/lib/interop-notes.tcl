@@ -50,6 +50,13 @@ set unstable {
     }
 }
 dict set unstable ovs-passive [dict get $unstable ovs-active]
+# The guest runs under qemu without KVM: its 100 ms state machine tick and
+# its answers to us land late by however busy the host is, so the cases
+# that grade time against a bound pass on a quiet machine and fail on a
+# loaded one (tx.immediate answers at 211-258 ms against a 250 ms bound).
+foreach id {tx.immediate timing.reaction timing.periodic.accuracy} {
+    dict set unstable bond-active $id {The bonding driver runs in a guest emulated without KVM: its timing follows the host's load (answers at 211-258 ms against a 250 ms bound), so the verdict is measured, not compared, in CI.}
+}
 
 set trailer {### Notes
 
@@ -63,6 +70,9 @@ set trailer {### Notes
   KVM): the guest answers more slowly than on hardware, and its column is
   regenerated separately (`scripts/interop -only bond-active`, about 10
   minutes). Cases graded against time bounds (`tx.immediate`,
-  `timing.*`) measure the emulated guest, not the driver alone.
+  `timing.*`) measure the emulated guest, not the driver alone, and
+  follow the host's load: `root.conform_bond` runs the column in CI with
+  -quick and does not compare `tx.immediate`, `timing.reaction` and
+  `timing.periodic.accuracy`.
 - **Long cases under -quick**: the CI test leaves them out, so their
   verdicts here are only checked when the matrix is regenerated.}

@@ -13,7 +13,7 @@ t::run {
         error "a namespace named my_namespace exists already: not touching it"
     }
     exec ip netns add $dut
-    lappend t::namespaces $dut
+    lappend ::lab::namespaces $dut
     exec ip -n $dut link set lo up
     set peer [t::netns peer]
     t::veth $dut eth0 $peer pe0

@@ -57,6 +57,11 @@ dict set unstable ovs-passive [dict get $unstable ovs-active]
 foreach id {tx.immediate timing.reaction timing.periodic.accuracy} {
     dict set unstable bond-active $id {The bonding driver runs in a guest emulated without KVM: its timing follows the host's load (answers at 211-258 ms against a 250 ms bound), so the verdict is measured, not compared, in CI.}
 }
+# Whether the guest's bond sends a LACPDU showing us Defaulted within the
+# case's 10 s (mux.defaulted skips when it does not) depends on when its
+# periodic machine and the host's load let it; defaulting is otherwise
+# silent on the wire (see the bonding notes).
+dict set unstable bond-active mux.defaulted {The bonding driver is mostly silent once it has defaulted us: whether one LACPDU showing Defaulted leaves within the case's 10 s depends on the emulated guest's timing, so the case passes in some runs and is skipped in others.}
 
 set trailer {### Notes
 
@@ -73,6 +78,8 @@ set trailer {### Notes
   `timing.*`) measure the emulated guest, not the driver alone, and
   follow the host's load: `root.conform_bond` runs the column in CI with
   -quick and does not compare `tx.immediate`, `timing.reaction` and
-  `timing.periodic.accuracy`.
+  `timing.periodic.accuracy`, nor `mux.defaulted` (which passes or is
+  skipped depending on whether the guest sends one LACPDU showing us
+  Defaulted within 10 s; defaulting is otherwise silent).
 - **Long cases under -quick**: the CI test leaves them out, so their
   verdicts here are only checked when the matrix is regenerated.}

@@ -110,18 +110,14 @@ namespace eval ::bench {
             puts "  $name: no samples"
             return
         }
-        set at [lambda {v n q} {lindex $v [expr {min($n - 1, int(ceil($q * $n)) - 1)}]}]
         set fig [list n $n min [format %.1f [lindex $v 0]]]
         foreach {k q} {median 0.5 p90 0.9 p99 0.99} {
-            lappend fig $k [format %.1f [apply $at $v $n $q]]
+            # nearest rank
+            lappend fig $k [format %.1f [lindex $v [expr {min($n - 1, int(ceil($q * $n)) - 1)}]]]
         }
         lappend fig max [format %.1f [lindex $v end]]
         puts [format "  %-28s %s  (us)" $name [join [lmap {k x} $fig {list $k $x}] "  "]]
         result $name {*}$fig unit us
-    }
-
-    proc lambda {args body} {
-        return [list $args $body]
     }
 
     # The dict of one RESULT line kept under NAME.

@@ -98,12 +98,13 @@ static void sweep(struct lacp_port *p)
 int lacp_port_rule_add(struct lacp_port *p, struct lacp_rule *r, lacp_time_t now)
 {
 	struct lacp_rule **pp;
+	int id;
 
 	if (p->zombie) {
 		lacp_rule_free(r);
 		return -EINVAL;
 	}
-	r->id = ++p->next_rule_id;
+	id = r->id = ++p->next_rule_id;
 	r->uses_received = lacp_cond_uses_received(r->cond);
 	r->armed = now;
 	r->burst_start = INT64_MIN / 2; /* long ago */
@@ -112,9 +113,10 @@ int lacp_port_rule_add(struct lacp_port *p, struct lacp_rule *r, lacp_time_t now
 		;
 	*pp = r;
 	/* The first evaluation happens in a run of the machines, so a rule
-	 * true from the start reacts like any other: in one LACPDU. */
+	 * true from the start reacts like any other: in one LACPDU. That
+	 * run may fire a -once rule and free it, so r is not read after. */
 	lacp_port_run(p, now);
-	return r->id;
+	return id;
 }
 
 void lacp_port_move_rules(struct lacp_port *to, struct lacp_port *from)

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "sim_lacp.h"
+#include "sim.h"
 
 #define RUNS 5
 #define MAXL 512
@@ -32,34 +32,6 @@ static double cpu_ms(void)
 
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-/* sim_lacp.h keeps SIM_MAX of everything; this bench keeps its own. */
-static struct sim_port *port(struct sim *s, struct lacp_system *sys, uint16_t n)
-{
-	struct lacp_port_config c = sim_config(n);
-	struct sim_port *sp = calloc(1, sizeof(*sp));
-
-	if (!sp || lacp_port_new(sys, &c, &sim_ops, sp, s->vc.now, &sp->p) != 0)
-		abort();
-	sp->sim = s;
-	return sp;
-}
-
-static void connect_ports(struct lag *l, int i)
-{
-	struct lacp_wire *w = lacp_wire_new(l->s.q);
-
-	if (!w)
-		abort();
-	l->w[i] = w;
-	l->a[i]->w = l->b[i]->w = w;
-	l->a[i]->end = 0;
-	l->b[i]->end = 1;
-	lacp_wire_attach(w, 0, sim_deliver, l->a[i]);
-	lacp_wire_attach(w, 1, sim_deliver, l->b[i]);
-	lacp_wire_set_carrier_cb(w, 0, sim_carrier);
-	lacp_wire_set_carrier_cb(w, 1, sim_carrier);
 }
 
 static int cmp(const void *x, const void *y)
@@ -91,9 +63,11 @@ static void run(int n, unsigned max, int flaps, double *up, double *flap, int *a
 	lacp_system_set_max_ports(sb, max, 0);
 	t0 = cpu_ms();
 	for (int i = 0; i < n; i++) {
-		l->a[i] = port(&l->s, sa, (uint16_t)(i + 1));
-		l->b[i] = port(&l->s, sb, (uint16_t)(i + 1));
-		connect_ports(l, i);
+		struct lacp_port_config c = sim_config((uint16_t)(i + 1));
+
+		l->a[i] = sim_port(&l->s, sa, &c);
+		l->b[i] = sim_port(&l->s, sb, &c);
+		l->w[i] = sim_connect(&l->s, l->a[i], l->b[i], 0);
 		sim_enable(&l->s, l->a[i]);
 		sim_enable(&l->s, l->b[i]);
 	}
@@ -115,16 +89,7 @@ static void run(int n, unsigned max, int flaps, double *up, double *flap, int *a
 	*active = 0;
 	for (int i = 0; i < n; i++)
 		*active += l->a[i]->p->mux == LACP_MUX_COLLECTING_DISTRIBUTING;
-	lacp_system_free(sa);
-	lacp_system_free(sb);
-	for (int i = 0; i < n; i++) {
-		lacp_wire_free(l->w[i]);
-		free(l->a[i]->tx);
-		free(l->b[i]->tx);
-		free(l->a[i]);
-		free(l->b[i]);
-	}
-	lacp_timerq_free(l->s.q);
+	sim_free(&l->s);
 	free(l);
 }
 

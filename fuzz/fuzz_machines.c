@@ -22,6 +22,10 @@
  * step; and a port allowed to transmit is never silent for longer than a
  * periodic interval (plus the transmit limit's delay).
  *
+ * The systems, ports, wires and clock are the simulation harness of the
+ * unit tests (tests/sim/sim.h); this file adds the program and the checks,
+ * through the harness's hooks.
+ *
  * FUZZ_TRACE=1 in the environment prints each operation as it runs, to
  * read a reproducer: FUZZ_TRACE=1 build/tests/regress_machines FILE.
  */
@@ -30,6 +34,7 @@
 #include "clock.h"
 #include "lacpdu.h"
 #include "ruleset.h"
+#include "sim.h"
 #include "sm.h"
 #include "state.h"
 #include "wire.h"
@@ -57,12 +62,10 @@ enum reentry {
 };
 
 struct fport {
+	struct sim_port sp;  /* sp.p NULL while freed, sp.w NULL when not cabled;
+				sp.fed: frames handed to the port since it was made */
 	struct fuzz *f;
-	struct lacp_port *p; /* NULL while freed */
 	int sys, idx;
-	struct lacp_wire *w; /* NULL when not cabled */
-	int end;
-	uint64_t fed;        /* frames handed to lacp_port_rx since the last reset */
 	bool wrote_actor;    /* the oper state was written: bit checks are off */
 	lacp_time_t hist[LACP_TX_LIMIT_MAX]; /* recent machine LACPDUs, a ring */
 	unsigned hist_n, hist_head;
@@ -74,20 +77,17 @@ struct fport {
 };
 
 struct fuzz {
-	struct lacp_timerq *q;
-	struct lacp_vclock vc;
+	struct sim sim;     /* sim.delivered: frames handed to ports, all of them */
 	struct lacp_system *sys[NSYS];
 	struct fport ports[NSYS][MAXP];
 	int n_ports;
-	struct lacp_wire *wires[NSYS * MAXP];
-	int n_wires;
 	int held[NSYS];     /* lacp_system_hold() calls not yet released */
 	bool storm_possible; /* some port was unlimited at the last check */
-	uint64_t delivered; /* lacp_port_rx calls made, all ports */
 	struct fuzz_in *in;
 	bool trace; /* FUZZ_TRACE set: print each operation on stderr */
 };
 
+/* As sim_system() makes them from their last octet. */
 static const uint8_t sys_id[NSYS][6] = {
 	{0x02, 0, 0, 0, 0, 0x0a},
 	{0x02, 0, 0, 0, 0, 0x0b},
@@ -103,18 +103,9 @@ static const struct lacp_timing timings[] = {
 	 LACP_SEC(2), 3},
 };
 
-static void on_transmit(void *ctx, struct lacp_port *p, const uint8_t *pdu, size_t len,
-			lacp_time_t now);
-static void on_event(void *ctx, struct lacp_port *p, const struct lacp_event *ev);
-
-static const struct lacp_port_ops ops = {
-	.transmit = on_transmit,
-	.event = on_event,
-};
-
 static bool live(const struct fport *fp)
 {
-	return fp->p != NULL;
+	return fp->sp.p != NULL;
 }
 
 /* ---- the checks */
@@ -168,20 +159,21 @@ static lacp_time_t silence_bound(const struct lacp_port *p)
 
 static void note_eligibility(struct fport *fp, lacp_time_t now)
 {
-	bool e = live(fp) && may_send(fp->p);
+	bool e = live(fp) && may_send(fp->sp.p);
 
 	if (e && !fp->eligible)
 		fp->eligible_since = now;
 	fp->eligible = e;
 }
 
-static void on_transmit(void *ctx, struct lacp_port *p, const uint8_t *pdu, size_t len,
-			lacp_time_t now)
+/* Every frame a port sends, before the harness puts it on the wire. */
+static void on_transmit(struct sim_port *sp, const uint8_t *pdu, size_t len, lacp_time_t now)
 {
-	struct fport *fp = ctx;
+	struct fport *fp = sp->user;
+	const struct lacp_port *p = sp->p;
 	struct lacp_decoded d;
 
-	FUZZ_ASSERT(fp->p == p);
+	FUZZ_ASSERT(p != NULL);
 	FUZZ_ASSERT(len > 0);
 	/* stop-tx: nothing at all leaves. */
 	FUZZ_ASSERT(p->tx_enabled);
@@ -221,9 +213,6 @@ static void on_transmit(void *ctx, struct lacp_port *p, const uint8_t *pdu, size
 			FUZZ_ASSERT(!(st & LACP_STATE_DISTRIBUTING) || mux_distributing(p->mux));
 		}
 	}
-	if (fp->w)
-		FUZZ_ASSERT(lacp_wire_send(fp->w, fp->end, pdu, len, now) == 0 ||
-			    len > LACP_WIRE_MAX_FRAME);
 }
 
 static bool all_limited(const struct fuzz *f);
@@ -231,17 +220,17 @@ static bool all_limited(const struct fuzz *f);
 /* Checks one settled port. */
 static void check_port(struct fuzz *f, struct fport *fp)
 {
-	const struct lacp_port *p = fp->p;
+	const struct lacp_port *p = fp->sp.p;
 	const struct lacp_port_counters *c = &p->counters;
 	uint8_t a = p->actor.state;
-	lacp_time_t now = f->vc.now;
+	lacp_time_t now = f->sim.vc.now;
 
 	FUZZ_ASSERTF(c->lacpdus_rx + c->markers_rx + c->marker_responses_rx + c->unknown_rx +
-				     c->illegal_rx + c->rx_dropped == fp->fed,
+				     c->illegal_rx + c->rx_dropped == fp->sp.fed,
 		     "port %d/%d counted %llu of %llu frames", fp->sys, fp->idx,
 		     (unsigned long long)(c->lacpdus_rx + c->markers_rx + c->marker_responses_rx +
 					  c->unknown_rx + c->illegal_rx + c->rx_dropped),
-		     (unsigned long long)fp->fed);
+		     (unsigned long long)fp->sp.fed);
 	FUZZ_ASSERT(p->rx < LACP_RX_COUNT && p->mux < LACP_MUX_COUNT &&
 		    p->periodic < LACP_PERIODIC_COUNT && p->selected < LACP_SELECTED_COUNT);
 	if (!p->port_enabled) {
@@ -326,10 +315,10 @@ static void check_system(struct fuzz *f, int s)
 		for (int k = 0; k < MAXP; k++) {
 			const struct fport *fp = &f->ports[s][k];
 
-			if (!live(fp) || fp->p->aggregator != ag->id)
+			if (!live(fp) || fp->sp.p->aggregator != ag->id)
 				continue;
 			n++;
-			sel += fp->p->selected == LACP_SELECTED;
+			sel += fp->sp.p->selected == LACP_SELECTED;
 		}
 		FUZZ_ASSERTF(ag->n_ports == n, "aggregator %u: %u ports, %u use it", ag->id,
 			     ag->n_ports, n);
@@ -342,8 +331,8 @@ static void check_system(struct fuzz *f, int s)
 	for (int k = 0; k < MAXP; k++) {
 		const struct fport *fp = &f->ports[s][k];
 
-		if (live(fp) && fp->p->aggregator)
-			FUZZ_ASSERT(lacp_system_aggregator(sys, fp->p->aggregator) != NULL);
+		if (live(fp) && fp->sp.p->aggregator)
+			FUZZ_ASSERT(lacp_system_aggregator(sys, fp->sp.p->aggregator) != NULL);
 	}
 }
 
@@ -357,6 +346,12 @@ static void check_all(struct fuzz *f)
 			for (int k = 0; k < MAXP; k++)
 				f->ports[s][k].eligible = false;
 	f->storm_possible = !limited;
+	/* The harness saw every frame go out and come in at the clock's time. */
+	FUZZ_ASSERT(f->sim.skewed == 0);
+	for (int s = 0; s < NSYS; s++)
+		for (int k = 0; k < MAXP; k++)
+			FUZZ_ASSERTF(f->ports[s][k].sp.wire_refused == 0,
+				     "port %d/%d: the wire refused a frame", s, k);
 	for (int s = 0; s < NSYS; s++) {
 		/* A held system has inputs waiting: nothing is settled. */
 		if (f->held[s])
@@ -378,32 +373,11 @@ static struct fport *other_port(struct fuzz *f, struct fport *fp, uint8_t pick)
 	return o;
 }
 
-/* Hands a frame to FP's port, counting it when the port exists. */
-static int feed(struct fuzz *f, struct fport *fp, const uint8_t *pdu, size_t len)
+/* A carrier change the harness gave the port (if it exists). */
+static void on_carrier(struct sim_port *sp, bool up, lacp_time_t now)
 {
-	if (!live(fp))
-		return -1;
-	fp->fed++;
-	f->delivered++;
-	return lacp_port_rx(fp->p, pdu, len, f->vc.now);
-}
-
-static void deliver(void *ctx, const uint8_t *frame, size_t len, lacp_time_t now)
-{
-	struct fport *fp = ctx;
-
-	FUZZ_ASSERT(now == fp->f->vc.now);
-	feed(fp->f, fp, frame, len);
-}
-
-static void carrier(void *ctx, bool up, lacp_time_t now)
-{
-	struct fport *fp = ctx;
-
-	if (!live(fp))
-		return;
-	lacp_port_set_enabled(fp->p, up, now);
-	note_eligibility(fp, now);
+	(void)up;
+	note_eligibility(sp->user, now);
 }
 
 static void default_config(struct lacp_port_config *c, const struct fport *fp, uint8_t bits)
@@ -424,31 +398,27 @@ static void port_create(struct fuzz *f, struct fport *fp, uint8_t bits)
 	struct lacp_port *p = NULL;
 
 	default_config(&c, fp, bits);
-	fp->fed = 0;
+	fp->sp.fed = 0;
 	fp->wrote_actor = false;
 	fp->hist_n = fp->hist_head = 0;
-	fp->last_tx = f->vc.now;
+	fp->last_tx = f->sim.vc.now;
 	fp->eligible = false;
 	fp->pending = RE_NONE;
-	/* lacp_port_new() stores the port before any callback runs. */
-	fp->p = NULL;
-	FUZZ_ASSERT(lacp_port_new(f->sys[fp->sys], &c, &ops, fp, f->vc.now, &fp->p) == 0);
-	p = fp->p;
+	/* The port is stored before any of its callbacks runs. */
+	FUZZ_ASSERT(sim_port_open(&fp->sp, f->sys[fp->sys], &c) == 0);
+	p = fp->sp.p;
 	FUZZ_ASSERT(p != NULL);
-	if (!fp->w || !lacp_wire_is_cut(fp->w))
-		lacp_port_set_enabled(fp->p, true, f->vc.now);
-	note_eligibility(fp, f->vc.now);
+	if (!fp->sp.w || !lacp_wire_is_cut(fp->sp.w))
+		lacp_port_set_enabled(fp->sp.p, true, f->sim.vc.now);
+	note_eligibility(fp, f->sim.vc.now);
 }
 
 static void port_free(struct fport *fp)
 {
-	struct lacp_port *p = fp->p;
-
-	if (!p)
+	if (!live(fp))
 		return;
-	fp->p = NULL;
 	fp->eligible = false;
-	lacp_port_free(p);
+	sim_port_close(&fp->sp);
 }
 
 /* A well-formed LACPDU from the input, from someone plausible. */
@@ -484,7 +454,7 @@ static void build_lacpdu(struct fuzz *f, struct fport *fp, uint8_t *buf)
 		/* Echo what this port advertises, so it can get in sync. */
 		struct lacp_lacpdu mine;
 
-		lacp_port_build_lacpdu(fp->p, &mine);
+		lacp_port_build_lacpdu(fp->sp.p, &mine);
 		pdu.partner = mine.actor;
 	} else {
 		pdu.partner.state = fuzz_u8(in);
@@ -500,46 +470,46 @@ static void rx_checked(struct fuzz *f, struct fport *fp, const uint8_t *pdu, siz
 	struct lacp_port_counters before;
 	struct lacp_decoded d;
 	enum lacp_class cls = lacp_pdu_decode(pdu, len, &d);
-	uint64_t delivered = f->delivered;
+	uint64_t delivered = f->sim.delivered;
 	bool dropped;
 	int rc;
 
 	if (!live(fp))
 		return;
-	before = fp->p->counters;
-	dropped = !fp->p->rx_enabled;
-	rc = feed(f, fp, pdu, len);
+	before = fp->sp.p->counters;
+	dropped = !fp->sp.p->rx_enabled;
+	rc = sim_feed(&fp->sp, pdu, len);
 	FUZZ_ASSERT(rc == (int)cls);
-	if (!live(fp) || f->delivered != delivered + 1)
+	if (!live(fp) || f->sim.delivered != delivered + 1)
 		return; /* a callback fed more frames or freed the port */
 	if (f->held[fp->sys])
 		return; /* counted when the hold ends */
 	if (dropped) {
-		FUZZ_ASSERT(fp->p->counters.rx_dropped == before.rx_dropped + 1);
+		FUZZ_ASSERT(fp->sp.p->counters.rx_dropped == before.rx_dropped + 1);
 		return;
 	}
 	switch (cls) {
 	case LACP_CLASS_LACPDU:
-		FUZZ_ASSERT(fp->p->counters.lacpdus_rx == before.lacpdus_rx + 1);
-		FUZZ_ASSERT(fp->p->counters.last_rx_time == f->vc.now);
+		FUZZ_ASSERT(fp->sp.p->counters.lacpdus_rx == before.lacpdus_rx + 1);
+		FUZZ_ASSERT(fp->sp.p->counters.last_rx_time == f->sim.vc.now);
 		break;
 	case LACP_CLASS_MARKER:
 		if (d.marker.response) {
-			FUZZ_ASSERT(fp->p->counters.marker_responses_rx ==
+			FUZZ_ASSERT(fp->sp.p->counters.marker_responses_rx ==
 				    before.marker_responses_rx + 1);
 		} else {
-			FUZZ_ASSERT(fp->p->counters.markers_rx == before.markers_rx + 1);
+			FUZZ_ASSERT(fp->sp.p->counters.markers_rx == before.markers_rx + 1);
 			/* 6.5.4.2: answered at once unless stopped. */
-			if (fp->p->tx_enabled)
-				FUZZ_ASSERT(fp->p->counters.marker_responses_tx ==
+			if (fp->sp.p->tx_enabled)
+				FUZZ_ASSERT(fp->sp.p->counters.marker_responses_tx ==
 					    before.marker_responses_tx + 1);
 		}
 		break;
 	case LACP_CLASS_UNKNOWN:
-		FUZZ_ASSERT(fp->p->counters.unknown_rx == before.unknown_rx + 1);
+		FUZZ_ASSERT(fp->sp.p->counters.unknown_rx == before.unknown_rx + 1);
 		break;
 	default:
-		FUZZ_ASSERT(fp->p->counters.illegal_rx == before.illegal_rx + 1);
+		FUZZ_ASSERT(fp->sp.p->counters.illegal_rx == before.illegal_rx + 1);
 		break;
 	}
 }
@@ -550,7 +520,7 @@ static void reenter(struct fuzz *f, struct fport *fp)
 	enum reentry what = fp->pending;
 	uint8_t arg = fp->pending_arg;
 	struct fport *o = other_port(f, fp, arg);
-	lacp_time_t now = f->vc.now;
+	lacp_time_t now = f->sim.vc.now;
 
 	fp->pending = RE_NONE;
 	switch (what) {
@@ -562,11 +532,11 @@ static void reenter(struct fuzz *f, struct fport *fp)
 		break;
 	case RE_TOGGLE_OTHER:
 		if (live(o))
-			lacp_port_set_enabled(o->p, !o->p->port_enabled, now);
+			lacp_port_set_enabled(o->sp.p, !o->sp.p->port_enabled, now);
 		break;
 	case RE_WRITE_PARTNER:
 		if (live(fp))
-			lacp_port_write_partner_state(fp->p, arg, now);
+			lacp_port_write_partner_state(fp->sp.p, arg, now);
 		break;
 	case RE_RX_OTHER: {
 		uint8_t buf[LACP_PDU_LEN];
@@ -581,7 +551,7 @@ static void reenter(struct fuzz *f, struct fport *fp)
 		pdu.actor.port = (uint16_t)(o->idx + 1);
 		pdu.actor.state = arg;
 		lacp_lacpdu_encode(&pdu, buf);
-		feed(f, o, buf, sizeof(buf));
+		sim_feed(&o->sp, buf, sizeof(buf));
 		break;
 	}
 	case RE_HOST_PDU: {
@@ -591,7 +561,7 @@ static void reenter(struct fuzz *f, struct fport *fp)
 		if (!live(fp))
 			break;
 		lacp_marker_encode(&m, buf);
-		lacp_port_transmit_pdu(fp->p, buf, sizeof(buf), now);
+		lacp_port_transmit_pdu(fp->sp.p, buf, sizeof(buf), now);
 		break;
 	}
 	case RE_FREE_OTHER:
@@ -599,11 +569,11 @@ static void reenter(struct fuzz *f, struct fport *fp)
 		break;
 	case RE_CONFIG:
 		if (live(fp)) {
-			struct lacp_port_config c = fp->p->config;
+			struct lacp_port_config c = fp->sp.p->config;
 
 			c.active = !c.active;
 			c.key = (uint16_t)(1 + (arg & 1));
-			FUZZ_ASSERT(lacp_port_set_config(fp->p, &c, now) == 0);
+			FUZZ_ASSERT(lacp_port_set_config(fp->sp.p, &c, now) == 0);
 		}
 		break;
 	case RE_MAX_PORTS:
@@ -618,28 +588,28 @@ static void reenter(struct fuzz *f, struct fport *fp)
 			struct lacp_system *sys = f->sys[fp->sys];
 
 			lacp_system_hold(sys);
-			lacp_port_write_partner_state(fp->p, arg, now);
-			lacp_port_force_actor_state(fp->p, (uint8_t)(arg >> 4), arg, now);
-			lacp_port_set_tx_enabled(fp->p, true, now);
+			lacp_port_write_partner_state(fp->sp.p, arg, now);
+			lacp_port_force_actor_state(fp->sp.p, (uint8_t)(arg >> 4), arg, now);
+			lacp_port_set_tx_enabled(fp->sp.p, true, now);
 			lacp_system_release(sys, now);
 		}
 		break;
 	case RE_CUT:
-		if (fp->w) {
-			if (lacp_wire_is_cut(fp->w))
-				lacp_wire_restore(fp->w, now);
+		if (fp->sp.w) {
+			if (lacp_wire_is_cut(fp->sp.w))
+				lacp_wire_restore(fp->sp.w, now);
 			else
-				lacp_wire_cut(fp->w, now);
+				lacp_wire_cut(fp->sp.w, now);
 		}
 		break;
 	}
 }
 
-static void on_event(void *ctx, struct lacp_port *p, const struct lacp_event *ev)
+static void on_event(struct sim_port *sp, const struct lacp_event *ev)
 {
-	struct fport *fp = ctx;
+	struct fport *fp = sp->user;
 
-	FUZZ_ASSERT(fp->p == p);
+	FUZZ_ASSERT(sp->p != NULL);
 	FUZZ_ASSERT(ev->type < LACP_EV_COUNT);
 	if (ev->type == LACP_EV_TRANSITION) {
 		FUZZ_ASSERT(ev->machine < LACP_M_COUNT);
@@ -665,7 +635,7 @@ static bool all_limited(const struct fuzz *f)
 {
 	for (int s = 0; s < NSYS; s++)
 		for (int k = 0; k < MAXP; k++)
-			if (live(&f->ports[s][k]) && !limit_of(f->ports[s][k].p))
+			if (live(&f->ports[s][k]) && !limit_of(f->ports[s][k].sp.p))
 				return false;
 	return true;
 }
@@ -676,7 +646,7 @@ static void release_all(struct fuzz *f)
 	for (int s = 0; s < NSYS; s++)
 		while (f->held[s] > 0) {
 			f->held[s]--;
-			lacp_system_release(f->sys[s], f->vc.now);
+			lacp_system_release(f->sys[s], f->sim.vc.now);
 		}
 }
 
@@ -684,20 +654,20 @@ static void release_all(struct fuzz *f)
 static void advance(struct fuzz *f, lacp_time_t start, lacp_time_t delta)
 {
 	release_all(f);
-	if (f->vc.now + delta > start + MAX_SPAN)
-		delta = start + MAX_SPAN - f->vc.now;
+	if (f->sim.vc.now + delta > start + MAX_SPAN)
+		delta = start + MAX_SPAN - f->sim.vc.now;
 	if (delta <= 0)
 		return;
-	lacp_vclock_advance(&f->vc, f->q, delta);
+	sim_advance(&f->sim, delta);
 	/* Nothing is left due: every deadline passed has been run. */
 	if (all_limited(f))
-		FUZZ_ASSERT(lacp_timerq_next(f->q) > f->vc.now);
+		FUZZ_ASSERT(lacp_timerq_next(f->sim.q) > f->sim.vc.now);
 }
 
 static void op_config(struct fuzz *f, struct fport *fp)
 {
 	struct fuzz_in *in = f->in;
-	struct lacp_port_config c = fp->p->config;
+	struct lacp_port_config c = fp->sp.p->config;
 	uint8_t what = fuzz_u8(in), v = fuzz_u8(in);
 
 	switch (what % 13) {
@@ -727,9 +697,9 @@ static void op_config(struct fuzz *f, struct fport *fp)
 			memcpy(c.partner_admin.system, sys_id[1 - fp->sys], 6);
 		break;
 	}
-	FUZZ_ASSERT(lacp_port_set_config(fp->p, &c, f->vc.now) == 0);
+	FUZZ_ASSERT(lacp_port_set_config(fp->sp.p, &c, f->sim.vc.now) == 0);
 	/* The periods may have changed: the silence bound starts over. */
-	fp->eligible_since = f->vc.now;
+	fp->eligible_since = f->sim.vc.now;
 }
 
 static void op_override(struct fuzz *f, struct fport *fp)
@@ -745,25 +715,25 @@ static void op_override(struct fuzz *f, struct fport *fp)
 	o.pdu.partner.state = fuzz_u8(in);
 	o.pdu.partner.port = fuzz_u8(in);
 	o.pdu.collector_max_delay = fuzz_u16(in);
-	lacp_port_set_tx_override(fp->p, (o.fields || fuzz_bool(in)) ? &o : NULL);
-	lacp_port_run(fp->p, f->vc.now);
+	lacp_port_set_tx_override(fp->sp.p, (o.fields || fuzz_bool(in)) ? &o : NULL);
+	lacp_port_run(fp->sp.p, f->sim.vc.now);
 }
 
 static void op_wire(struct fuzz *f, struct fport *fp)
 {
 	uint8_t v = fuzz_u8(f->in);
 
-	if (!fp->w)
+	if (!fp->sp.w)
 		return;
 	switch (v % 4) {
-	case 0: lacp_wire_cut(fp->w, f->vc.now); break;
-	case 1: lacp_wire_restore(fp->w, f->vc.now); break;
-	case 2: FUZZ_ASSERT(lacp_wire_set_delay(fp->w, LACP_MS(v % 50)) == 0); break;
-	case 3: FUZZ_ASSERT(lacp_wire_set_loss(fp->w, (v >> 2) % 4 ? 0.0 : 30.0) == 0); break;
+	case 0: lacp_wire_cut(fp->sp.w, f->sim.vc.now); break;
+	case 1: lacp_wire_restore(fp->sp.w, f->sim.vc.now); break;
+	case 2: FUZZ_ASSERT(lacp_wire_set_delay(fp->sp.w, LACP_MS(v % 50)) == 0); break;
+	case 3: FUZZ_ASSERT(lacp_wire_set_loss(fp->sp.w, (v >> 2) % 4 ? 0.0 : 30.0) == 0); break;
 	}
 	for (int s = 0; s < NSYS; s++)
 		for (int k = 0; k < MAXP; k++)
-			note_eligibility(&f->ports[s][k], f->vc.now);
+			note_eligibility(&f->ports[s][k], f->sim.vc.now);
 }
 
 static void op_system(struct fuzz *f, struct fport *fp)
@@ -777,11 +747,11 @@ static void op_system(struct fuzz *f, struct fport *fp)
 
 		memcpy(id, sys_id[fp->sys], 6);
 		id[5] ^= (uint8_t)((v >> 2) & 1); /* back and forth between two ids */
-		lacp_system_set_id(sys, id, f->vc.now);
+		lacp_system_set_id(sys, id, f->sim.vc.now);
 		break;
 	}
-	case 1: lacp_system_set_priority(sys, (uint16_t)((v >> 2) << 10), f->vc.now); break;
-	case 2: lacp_system_set_max_ports(sys, (v >> 2) % 4, f->vc.now); break;
+	case 1: lacp_system_set_priority(sys, (uint16_t)((v >> 2) << 10), f->sim.vc.now); break;
+	case 2: lacp_system_set_max_ports(sys, (v >> 2) % 4, f->sim.vc.now); break;
 	}
 }
 
@@ -839,7 +809,7 @@ static void op_rule(struct fuzz *f, struct fport *fp)
 		if (a->type == LACP_ACT_SET_STATE && !a->partner)
 			fp->wrote_actor = true;
 	}
-	FUZZ_ASSERT(lacp_port_rule_add(fp->p, r, f->vc.now) > 0);
+	FUZZ_ASSERT(lacp_port_rule_add(fp->sp.p, r, f->sim.vc.now) > 0);
 }
 
 static void run_op(struct fuzz *f, lacp_time_t start)
@@ -847,7 +817,7 @@ static void run_op(struct fuzz *f, lacp_time_t start)
 	struct fuzz_in *in = f->in;
 	uint8_t op = fuzz_u8(in), target = fuzz_u8(in);
 	struct fport *fp = &f->ports[target % NSYS][(target / NSYS) % MAXP];
-	lacp_time_t now = f->vc.now;
+	lacp_time_t now = f->sim.vc.now;
 
 	if (fp->idx >= f->n_ports)
 		fp = &f->ports[fp->sys][0];
@@ -894,24 +864,24 @@ static void run_op(struct fuzz *f, lacp_time_t start)
 		rx_checked(f, fp, buf, sizeof(buf));
 		break;
 	}
-	case 5: lacp_port_set_enabled(fp->p, fuzz_bool(in), now); break;
+	case 5: lacp_port_set_enabled(fp->sp.p, fuzz_bool(in), now); break;
 	case 6: op_config(f, fp); break;
 	case 7: op_wire(f, fp); break;
 	case 8:
 		fp->wrote_actor = true;
-		lacp_port_write_actor_state(fp->p, fuzz_u8(in), now);
+		lacp_port_write_actor_state(fp->sp.p, fuzz_u8(in), now);
 		break;
-	case 9: lacp_port_write_partner_state(fp->p, fuzz_u8(in), now); break;
+	case 9: lacp_port_write_partner_state(fp->sp.p, fuzz_u8(in), now); break;
 	case 10: {
 		uint8_t mask = fuzz_u8(in);
 
-		lacp_port_force_actor_state(fp->p, mask, fuzz_u8(in), now);
+		lacp_port_force_actor_state(fp->sp.p, mask, fuzz_u8(in), now);
 		break;
 	}
-	case 11: lacp_port_set_tx_enabled(fp->p, fuzz_bool(in), now); break;
+	case 11: lacp_port_set_tx_enabled(fp->sp.p, fuzz_bool(in), now); break;
 	case 12:
-		lacp_port_set_rx_enabled(fp->p, fuzz_bool(in));
-		lacp_port_run(fp->p, now);
+		lacp_port_set_rx_enabled(fp->sp.p, fuzz_bool(in));
+		lacp_port_run(fp->sp.p, now);
 		break;
 	case 13: op_override(f, fp); break;
 	case 14: {
@@ -923,7 +893,7 @@ static void run_op(struct fuzz *f, lacp_time_t start)
 		memcpy(buf, raw, got);
 		if (buf[0] == LACP_SUBTYPE_LACP)
 			buf[0] = LACP_SUBTYPE_MARKER;
-		(void)lacp_port_transmit_pdu(fp->p, buf, n, now);
+		(void)lacp_port_transmit_pdu(fp->sp.p, buf, n, now);
 		break;
 	}
 	case 15: op_system(f, fp); break;
@@ -937,16 +907,16 @@ static void run_op(struct fuzz *f, lacp_time_t start)
 		fp->pending_arg = fuzz_u8(in);
 		break;
 	case 19:
-		lacp_port_counters_reset(fp->p);
-		fp->fed = 0;
+		lacp_port_counters_reset(fp->sp.p);
+		fp->sp.fed = 0;
 		break;
-	case 20: lacp_port_run(fp->p, now); break;
+	case 20: lacp_port_run(fp->sp.p, now); break;
 	case 21: {
 		uint8_t buf[LACP_PDU_LEN];
 		struct lacp_lacpdu built;
 
 		/* What the port would send, looped straight back to it. */
-		lacp_port_build_lacpdu(fp->p, &built);
+		lacp_port_build_lacpdu(fp->sp.p, &built);
 		lacp_lacpdu_encode(&built, buf);
 		rx_checked(f, fp, buf, sizeof(buf));
 		break;
@@ -964,7 +934,7 @@ static void run_op(struct fuzz *f, lacp_time_t start)
 		}
 		break;
 	case 24: op_rule(f, fp); break;
-	case 25: (void)lacp_port_rule_delete(fp->p, 1 + fuzz_u8(in) % 8); break;
+	case 25: (void)lacp_port_rule_delete(fp->sp.p, 1 + fuzz_u8(in) % 8); break;
 	}
 }
 
@@ -981,48 +951,43 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_in_init(&in, data, size);
 	f->in = &in;
 	f->trace = getenv("FUZZ_TRACE") != NULL;
-	f->q = lacp_timerq_new();
-	FUZZ_ASSERT(f->q != NULL);
+	sim_init(&f->sim);
+	f->sim.log_tx = false; /* the checks keep what they need */
 	setup = fuzz_u8(&in);
 	f->n_ports = 1 + (setup & 3);
 	loop = (setup & 4) && f->n_ports >= 2;
 	for (int s = 0; s < NSYS; s++) {
-		f->sys[s] = lacp_system_new(sys_id[s], 32768, f->q);
-		FUZZ_ASSERT(f->sys[s] != NULL);
+		f->sys[s] = sim_system(&f->sim, sys_id[s][5], 32768);
 		for (int k = 0; k < MAXP; k++) {
-			f->ports[s][k].f = f;
-			f->ports[s][k].sys = s;
-			f->ports[s][k].idx = k;
+			struct fport *fp = &f->ports[s][k];
+
+			fp->f = f;
+			fp->sys = s;
+			fp->idx = k;
+			sim_port_add(&f->sim, &fp->sp);
+			fp->sp.user = fp;
+			fp->sp.on_transmit = on_transmit;
+			fp->sp.on_event = on_event;
+			fp->sp.on_carrier = on_carrier;
 		}
 	}
 	/* Cables first, so that ports come up with their carrier. */
 	for (int k = 0; k < f->n_ports; k++) {
 		struct fport *a = &f->ports[0][k], *b;
-		struct lacp_wire *w;
 
 		if (loop && (k & 1))
 			continue;
 		if (loop && k + 1 >= f->n_ports)
 			break;
 		b = loop ? &f->ports[0][k + 1] : &f->ports[1][k];
-		w = lacp_wire_new(f->q);
-		FUZZ_ASSERT(w != NULL);
-		f->wires[f->n_wires++] = w;
-		a->w = w;
-		a->end = 0;
-		b->w = w;
-		b->end = 1;
-		lacp_wire_attach(w, 0, deliver, a);
-		lacp_wire_attach(w, 1, deliver, b);
-		lacp_wire_set_carrier_cb(w, 0, carrier);
-		lacp_wire_set_carrier_cb(w, 1, carrier);
+		sim_connect(&f->sim, &a->sp, &b->sp, 0);
 	}
 	for (int s = 0; s < NSYS; s++)
 		for (int k = 0; k < f->n_ports; k++)
 			port_create(f, &f->ports[s][k], fuzz_u8(&in));
 	check_all(f);
 
-	start = f->vc.now;
+	start = f->sim.vc.now;
 	for (int i = 0; i < MAX_OPS && fuzz_left(&in); i++) {
 		run_op(f, start);
 		check_all(f);
@@ -1030,16 +995,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Let what the last operation started play out, then check again. */
 	release_all(f);
 	check_all(f);
-	lacp_vclock_advance(&f->vc, f->q, LACP_SEC(5));
+	sim_advance(&f->sim, LACP_SEC(5));
 	if (all_limited(f))
-		FUZZ_ASSERT(lacp_timerq_next(f->q) > f->vc.now);
+		FUZZ_ASSERT(lacp_timerq_next(f->sim.q) > f->sim.vc.now);
 	check_all(f);
 
-	for (int s = 0; s < NSYS; s++)
-		lacp_system_free(f->sys[s]);
-	for (int i = 0; i < f->n_wires; i++)
-		lacp_wire_free(f->wires[i]);
-	lacp_timerq_free(f->q);
+	sim_free(&f->sim);
 	free(f);
 	return 0;
 }

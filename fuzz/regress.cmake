@@ -14,6 +14,8 @@ foreach(src IN LISTS LACP_FUZZ_HARNESSES)
     target_include_directories(regress_${short} PRIVATE ${TCL_INCLUDE_DIR})
     target_link_libraries(regress_${short} PRIVATE lacpos lacpcore ${TCL_STUB_LIBRARY}
       ${TCL_LIBRARY})
+  elseif(short STREQUAL "machines")
+    target_link_libraries(regress_${short} PRIVATE lacpsim lacpcore)
   else()
     target_link_libraries(regress_${short} PRIVATE lacpcore)
   endif()

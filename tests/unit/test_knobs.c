@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "sim_lacp.h"
+#include "sim.h"
 
 /* Two systems, one port each, B with config CB; negotiated. */
 static void pair(struct sim *s, struct sim_port **a, struct sim_port **b,

@@ -8,7 +8,7 @@
  */
 #include "check.h"
 #include "measure.h"
-#include "sim_lacp.h"
+#include "sim.h"
 #include "state.h"
 
 #define MS(x) LACP_MS(x)

@@ -9,7 +9,7 @@
 
 #include "check.h"
 #include "ruleset.h"
-#include "sim_lacp.h"
+#include "sim.h"
 #include "state.h"
 
 static void pair_delay(struct sim *s, struct sim_port **a, struct sim_port **b,

@@ -10,7 +10,7 @@
 #include <stdio.h>
 
 #include "check.h"
-#include "sim_lacp.h"
+#include "sim.h"
 #include "state.h"
 
 #define S(x) LACP_STATE_##x

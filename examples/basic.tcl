@@ -5,9 +5,13 @@
 # its partner fields, and all links must lead to one DUT system and key.
 #
 #   lacpsh examples/basic.tcl eth1 eth2
+#   lacpsh examples/basic.tcl -sim standard     # against lacp itself, no root
 source [file join [file dirname [info script]] lib.tcl]
 ex::setup basic "every link negotiates into one LAG with the DUT" 1 {
     -mode {active "our LACP_Activity: active or passive"}
+} {
+    split-key {help "the DUT gives its 2nd link another key (negative control)"
+               script {d2 configure -key 2}}
 }
 
 ex::main {

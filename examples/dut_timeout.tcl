@@ -9,11 +9,15 @@
 # Then the link talks again and must recover.
 #
 #   lacpsh examples/dut_timeout.tcl eth1 eth2
+#   lacpsh examples/dut_timeout.tcl -sim standard     # against lacp itself, no root
 source [file join [file dirname [info script]] lib.tcl]
 ex::setup dut_timeout "the DUT expires a silent partner after its timeout, and only that link" 1 {
     -dut-timeout {{} "the DUT's timeout, ms [default: from its Timeout bit, 3000 or 90000]"}
     -early       {5 "how much earlier than the timeout the DUT may react, percent"}
     -late        {1200 "how much later it may show it, ms (its next LACPDU, at most a fast period away)"}
+} {
+    late {help "a DUT that expires its partner after 6 s instead of 3 s (negative control)"
+          port {-short-timeout 6000}}
 }
 
 ex::main {

@@ -12,12 +12,16 @@
 # link must come up within -recover ms.
 #
 #   lacpsh examples/fallback.tcl eth1 eth2
+#   lacpsh examples/fallback.tcl -sim standard     # against lacp itself, no root
 source [file join [file dirname [info script]] lib.tcl]
 ex::setup fallback "the DUT survives a partner in LACP fallback and aggregates once it is heard" 1 {
     -fallback         {individual "what our ports fall back to: individual or static"}
     -fallback-timeout {5000 "our silence before fallback, ms"}
     -observe          {3000 "how long to watch the DUT while we are in fallback, ms"}
     -recover          {8000 "bound on every link up once we hear the DUT again, ms"}
+} {
+    collects {help "a DUT that collects and distributes towards a partner that does not echo it (negative control)"
+              script {foreach d $::ex::duts {$d when {mux is ATTACHED} then {force actor +CD}}}}
 }
 
 ex::main {

@@ -7,10 +7,17 @@
 # (reselection time), and how long until the whole LAG is up again.
 #
 #   lacpsh examples/identity_change.tcl eth1 eth2
+#   lacpsh examples/identity_change.tcl -sim standard     # against lacp itself, no root
 source [file join [file dirname [info script]] lib.tcl]
 ex::setup identity_change "the DUT reselects when its partner's identity changes" 1 {
     -new-system {{} "the new system id [default: ours with the last octet changed]"}
     -reselect   {8000 "bound on the reselection, ms"}
+} {
+    stale {help "a DUT that keeps echoing our first system id (negative control)"
+           script {
+               set old [dict get [p1 status] actor system]
+               foreach d $::ex::duts {$d when {after 0} then [list set partner.system $old] -once}
+           }}
 }
 
 ex::main {

@@ -8,10 +8,14 @@
 # default (-expect any) only what it says is reported.
 #
 #   lacpsh examples/individual.tcl eth1 eth2
+#   lacpsh examples/individual.tcl -sim standard     # against lacp itself, no root
 source [file join [file dirname [info script]] lib.tcl]
 ex::setup individual "the DUT treats a link that says Individual as individual" 1 {
     -expect  {any "what the DUT should do with the individual link: up, down or any"}
     -observe {3000 "how long to watch after negotiation, ms"}
+} {
+    aggregates {help "a DUT that records an Individual partner as aggregatable (negative control)"
+                script {foreach d $::ex::duts {$d when received then {set-state partner +G}}}}
 }
 
 ex::main {

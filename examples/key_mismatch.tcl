@@ -7,11 +7,16 @@
 # come up.
 #
 #   lacpsh examples/key_mismatch.tcl eth1 eth2
+#   lacpsh examples/key_mismatch.tcl -sim standard     # against lacp itself, no root
 source [file join [file dirname [info script]] lib.tcl]
 ex::setup key_mismatch "the DUT does not aggregate links with different partner keys" 2 {
     -other-key   {{} "key on the 2nd and later links [default: -key + 1]"}
     -observe     {4000 "how long to watch the DUT settle with the mismatch, ms"}
     -separate-ok {0 "1: the DUT may run each key as a LAG of its own"}
+} {
+    standard {help "a DUT of lacp ports that follows 802.1AX, with one aggregator (6.7.4)"
+              system {-aggregators 1}}
+    all-up   {help "a DUT with an aggregator for each link: every link comes up, each key a LAG of its own, which the wire cannot tell from one LAG (negative control; passes with -separate-ok 1)"}
 }
 
 ex::main {

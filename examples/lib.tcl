@@ -2,7 +2,10 @@
 # What the scenario scripts share: the command line (interfaces and
 # options), our ports on those interfaces, a record of every LACPDU and
 # Marker PDU the device under test sends us, waiting with a bound, and
-# the closing verdict.
+# the closing verdict; and, with -sim, the device under test itself: lacp's
+# own ports on in-process wires in virtual time, standard or made to
+# misbehave in the way a script judges, so that every script is tested
+# without root or hardware.
 #
 # The scripts judge the DUT by the wire only, so that they run unchanged
 # against a switch: what it sends (its actor state, how it echoes ours in
@@ -27,6 +30,12 @@ namespace eval ::ex {
     variable hooks {}       ;# scripts called as SCRIPT PORT TIME PDU on every received PDU
     variable failures {}
     variable minIfaces 1
+    variable sims {}        ;# -sim behaviour -> {help TEXT port OPTS system OPTS script TCL}
+    variable duts {}        ;# with -sim: the DUT's ports d1..dN, one per link
+
+    # The -sim behaviour every script has: a DUT of lacp ports that follows
+    # 802.1AX (a script may configure it further under the same name).
+    variable standard {help "a DUT of lacp ports that follows 802.1AX"}
 
     # Options every script takes.
     variable common {
@@ -38,16 +47,23 @@ namespace eval ::ex {
         -timeout  {10000 "bound on the initial negotiation, ms"}
         -trace    {0 "1: draw the exchange as a live ladder on stdout"}
         -capture  {{} "PREFIX: write PREFIX-IFACE.pcap for every interface"}
+        -sim      {{} "BEHAVIOUR: no interfaces; the DUT is lacp's own ports on in-process wires, in virtual time (below)"}
     }
 
-    # ex::setup NAME TITLE MIN-IFACES SPEC: reads the command line ($::argv)
-    # against the common options and SPEC ({-option {default help} ...});
-    # exits 2 with a usage message on a mistake.
-    proc setup {nm tt min extra} {
+    # ex::setup NAME TITLE MIN-IFACES SPEC ?SIMS?: reads the command line
+    # ($::argv) against the common options and SPEC ({-option {default
+    # help} ...}); exits 2 with a usage message on a mistake. SIMS names
+    # the DUTs -sim can build beside "standard": BEHAVIOUR {help TEXT ?port
+    # OPTIONS? ?system OPTIONS? ?script TCL?}, the options of every DUT port
+    # and of the DUT's system, and a script run at global level once both
+    # sides' ports exist (the DUT's ports are in $::ex::duts).
+    proc setup {nm tt min extra {sims_ {}}} {
         variable name $nm
         variable title $tt
         variable minIfaces $min
         variable common
+        variable standard
+        variable sims [dict merge [dict create standard $standard] $sims_]
         variable spec [dict merge $common $extra]
         variable o {}
         variable ifaces {}
@@ -73,6 +89,15 @@ namespace eval ::ex {
             }
             lappend ifaces $a
         }
+        if {[opt -sim] ne {}} {
+            if {![dict exists $sims [opt -sim]]} {
+                usage stderr 2 "-sim must be one of: [join [dict keys $sims] {, }]"
+            }
+            if {[opt -netns] ne {}} {usage stderr 2 "-netns and -sim exclude each other"}
+            # the links are named on the command line, or link1, link2, ...
+            for {set k [llength $ifaces]} {$k < max($min, 2)} {} {lappend ifaces link[incr k]}
+            lacp::clock mode virtual
+        }
         if {[llength $ifaces] < $min} {
             usage stderr 2 "needs at least $min interface[expr {$min > 1 ? {s} : {}}]"
         }
@@ -84,13 +109,20 @@ namespace eval ::ex {
         variable title
         variable spec
         variable minIfaces
+        variable sims
         if {$why ne {}} {puts $chan "$name: $why"}
         set ifs [expr {$minIfaces > 1 ? "IFACE IFACE ?IFACE ...?" : "IFACE ?IFACE ...?"}]
         puts $chan "usage: lacpsh examples/$name.tcl ?-option value ...? $ifs"
+        puts $chan "       lacpsh examples/$name.tcl -sim BEHAVIOUR ?-option value ...? ?LINK ...?"
         puts $chan "  $title"
         dict for {k v} $spec {
             lassign $v d h
             puts $chan [format "  %-14s %s%s" $k $h [expr {$d eq {} ? {} : " \[$d\]"}]]
+        }
+        puts $chan "  -sim BEHAVIOUR: the DUT is lacp's own ports (d1, d2, ...), one per LINK"
+        puts $chan "  (default: [expr {max($minIfaces, 2)}] links), on in-process wires in virtual time; no root needed:"
+        dict for {k v} $sims {
+            puts $chan [format "    %-12s %s" $k [dict get $v help]]
         }
         exit $code
     }
@@ -117,14 +149,21 @@ namespace eval ::ex {
         if {[opt -trace]} {
             set lanes {}
             for {set k 1} {$k <= [llength $ifaces]} {incr k} {lappend lanes p$k}
-            lacp::trace start -channel stdout -lanes [linsert $lanes end peer]
+            if {[opt -sim] eq {}} {
+                lappend lanes peer
+            } else {
+                for {set k 1} {$k <= [llength $ifaces]} {incr k} {lappend lanes d$k}
+            }
+            lacp::trace start -channel stdout -lanes $lanes
         }
+        if {[opt -sim] ne {}} {SimDut}
         set k 0
         foreach if $ifaces {
             set p p[incr k]
             set more {}
             if {[opt -capture] ne {}} {lappend more -capture [opt -capture]-$if.pcap}
-            if {[catch {lacp::port create $p -interface $if {*}$common {*}$more {*}$args} msg]} {
+            set on [expr {[opt -sim] eq {} ? [list -interface $if] : [list -wire ::ex::w$k]}]
+            if {[catch {lacp::port create $p {*}$on {*}$common {*}$more {*}$args} msg]} {
                 puts "cannot use $if: $msg"
                 finish FAIL "setup: $msg"
             }
@@ -137,7 +176,33 @@ namespace eval ::ex {
             $p on rx [list ::ex::Rx]
             $p on tx [list ::ex::Tx]
         }
+        if {[opt -sim] ne {}} {
+            set script [Sim script]
+            if {[catch {uplevel #0 $script} msg]} {finish FAIL "-sim [opt -sim]: $msg"}
+        }
         return $ports
+    }
+
+    # KEY of the -sim behaviour's description, or {}.
+    proc Sim {key} {
+        variable sims
+        set b [dict get $sims [opt -sim]]
+        return [expr {[dict exists $b $key] ? [dict get $b $key] : {}}]
+    }
+
+    # The DUT of -sim: a wire ::ex::wK for every link, and on its far end
+    # the DUT's port dK, all of one system "dut" (its own id, so that the
+    # two sides are not a loopback), active and fast unless the behaviour
+    # says otherwise.
+    proc SimDut {} {
+        variable ifaces
+        variable duts {}
+        lacp::system create dut -id 02:d0:00:00:00:01 {*}[Sim system]
+        for {set k 1} {$k <= [llength $ifaces]} {incr k} {
+            lacp::wire create ::ex::w$k
+            lacp::port create d$k -wire ::ex::w$k -system dut {*}[Sim port]
+            lappend duts d$k
+        }
     }
 
     proc Rx {p e} {
@@ -169,16 +234,33 @@ namespace eval ::ex {
     # allows 3 LACPDUs per fast periodic time.
     proc sent_when {p since test ms} {
         variable txState
-        set deadline [expr {[clock milliseconds] + $ms}]
+        set deadline [expr {[Clock] + $ms}]
         while 1 {
             foreach r [dict get $txState $p] {
                 lassign $r t state
                 if {$t > $since && [expr $test]} {return $t}
             }
-            if {[clock milliseconds] >= $deadline} {return {}}
-            after 5 {set ::ex::tick 1}
-            vwait ::ex::tick
+            if {[Clock] >= $deadline} {return {}}
+            Step
         }
+    }
+
+    # The time that bounds waiting, in ms: the wall clock, or with -sim
+    # the virtual one.
+    proc Clock {} {
+        if {[opt -sim] eq {}} {return [clock milliseconds]}
+        return [lacp::clock now]
+    }
+
+    # Lets the ports run a little: 5 ms of the event loop, or with -sim
+    # 1 ms of virtual time.
+    proc Step {} {
+        if {[opt -sim] ne {}} {
+            lacp::clock advance 1
+            return
+        }
+        after 5 {set ::ex::tick 1}
+        vwait ::ex::tick
     }
 
     # Makes port P do ACTIONS (each one list, e.g. {force actor ATG}) once,
@@ -255,17 +337,20 @@ namespace eval ::ex {
     # Runs the event loop until COND (an expression in the caller) holds or
     # MS have passed; returns whether it held.
     proc until {cond ms} {
-        set deadline [expr {[clock milliseconds] + $ms}]
+        set deadline [expr {[Clock] + $ms}]
         while {![uplevel 1 [list expr $cond]]} {
-            if {[clock milliseconds] >= $deadline} {return 0}
-            after 5 {set ::ex::tick 1}
-            vwait ::ex::tick
+            if {[Clock] >= $deadline} {return 0}
+            Step
         }
         return 1
     }
 
     # Lets MS pass with the ports running (an observation window).
     proc watch {ms} {
+        if {[opt -sim] ne {}} {
+            lacp::clock advance $ms
+            return
+        }
         after $ms {set ::ex::tick 1}
         vwait ::ex::tick
     }
@@ -370,7 +455,11 @@ namespace eval ::ex {
         variable ifaces
         variable title
         puts "== $name: $title"
-        puts "   on [join $ifaces { }][expr {[opt -netns] ne {} ? " (namespace [opt -netns])" : ""}]"
+        if {[opt -sim] ne {}} {
+            puts "   on in-process wires [join $ifaces { }], against lacp's own DUT (-sim [opt -sim]: [Sim help]), in virtual time"
+        } else {
+            puts "   on [join $ifaces { }][expr {[opt -netns] ne {} ? " (namespace [opt -netns])" : ""}]"
+        }
         if {[catch {uplevel #0 $body} msg opts]} {
             puts "error: [dict get $opts -errorinfo]"
             finish FAIL "script error: $msg"

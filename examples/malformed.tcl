@@ -9,10 +9,14 @@
 # many it sent).
 #
 #   lacpsh examples/malformed.tcl eth1 eth2
+#   lacpsh examples/malformed.tcl -sim standard     # against lacp itself, no root
 source [file join [file dirname [info script]] lib.tcl]
 ex::setup malformed "the DUT discards malformed LACPDUs and keeps the LAG up" 1 {
     -repeat  {1 "how many times to send each malformed PDU"}
     -observe {3500 "how long to watch the LAG afterwards, ms (more than the DUT's timeout)"}
+} {
+    lenient {help "a DUT that reads malformed frames as LACPDUs (-rx-check lenient; negative control)"
+             port {-rx-check lenient}}
 }
 
 # name -> lacp::pdu build options

@@ -6,10 +6,13 @@
 # -response-timeout ms.
 #
 #   lacpsh examples/marker.tcl eth1 eth2
+#   lacpsh examples/marker.tcl -sim standard     # against lacp itself, no root
 source [file join [file dirname [info script]] lib.tcl]
 ex::setup marker "the DUT answers Marker PDUs with matching Marker Responses" 1 {
     -count            {3 "Marker PDUs per link"}
     -response-timeout {1000 "bound on each response, ms"}
+} {
+    mute {help "a DUT without a Marker Responder (negative control)" port {-marker-responder 0}}
 }
 
 ex::main {

@@ -12,12 +12,16 @@
 # DUT must leave the LAG as it is.
 #
 #   lacpsh examples/max_links.tcl eth1 eth2 eth3
+#   lacpsh examples/max_links.tcl -sim standard     # against lacp itself, no root
 source [file join [file dirname [info script]] lib.tcl]
 ex::setup max_links "the DUT keeps our standby links out of the LAG and takes over when an active one leaves" 2 {
     -max-links       {{} "links we keep active [default: one fewer than the interfaces]"}
     -system-priority {1 "our system priority; lower than the DUT's makes our choice count"}
     -takeover        {6000 "bound on a standby link coming up once an active one is gone, ms"}
     -observe         {3000 "how long to watch the DUT with links on standby, ms"}
+} {
+    ignore-standby {help "a DUT that collects and distributes on every attached link, a STANDBY partner's too (negative control)"
+                    script {foreach d $::ex::duts {$d when {mux is ATTACHED} then {force actor +CD}}}}
 }
 
 ex::main {

@@ -6,10 +6,14 @@
 # itself passive (no Activity bit) and bring every link up.
 #
 #   lacpsh examples/passive_dut.tcl eth1 eth2
+#   lacpsh examples/passive_dut.tcl -sim standard     # against lacp itself, no root
 source [file join [file dirname [info script]] lib.tcl]
 ex::setup passive_dut "a passive DUT stays silent until spoken to, then negotiates" 1 {
     -silence {3000 "how long the DUT must stay silent against our passive ports, ms"}
     -settle  {15000 "how long it may take to fall silent, ms"}
+} {
+    standard {help "a passive DUT of lacp ports that follows 802.1AX" port {-mode passive}}
+    active   {help "an active DUT: it talks to a passive partner (negative control)"}
 }
 
 ex::main {

@@ -10,12 +10,21 @@
 # -recovery ms of the release.
 #
 #   lacpsh examples/sync_flap.tcl eth1 eth2
+#   lacpsh examples/sync_flap.tcl -sim standard     # against lacp itself, no root
 source [file join [file dirname [info script]] lib.tcl]
 ex::setup sync_flap "the DUT follows our Sync going away and coming back" 1 {
     -flaps    {3 "how many flaps"}
     -hold     {3000 "how long Sync stays off, ms"}
     -recovery {3000 "bound on the recovery after each release, ms"}
     -strict   {0 "1: the DUT must withdraw Collecting/Distributing on the link"}
+} {
+    keep-cd {help "a DUT that keeps Sync, Collecting and Distributing on a link whose partner drops Sync, as Open vSwitch does (negative control of -strict 1)"
+             script {
+                 foreach d $::ex::duts {
+                     $d when {partner lacks S and actor has CD} then {force actor +SCD}
+                     $d when {partner has S} then release
+                 }
+             }}
 }
 
 ex::main {

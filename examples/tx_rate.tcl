@@ -11,11 +11,15 @@
 # and the windows of fast_periodic_time, from kernel receive stamps.
 #
 #   lacpsh examples/tx_rate.tcl eth1 eth2
+#   lacpsh examples/tx_rate.tcl -sim standard     # against lacp itself, no root
 source [file join [file dirname [info script]] lib.tcl]
 ex::setup tx_rate "the DUT sends at its periodic rate and at most 3 LACPDUs a second" 1 {
     -duration  {10000 "steady-state observation, ms (use 65000 or more with -rate slow)"}
     -tolerance {10 "allowed deviation of the mean periodic interval, percent"}
     -provoke   {10 "LACPDUs that provoke the DUT to answer, 50 ms apart (0: none)"}
+} {
+    unlimited {help "a DUT without the transmit limit of 3 LACPDUs a second (negative control)"
+               port {-tx-limit 0}}
 }
 
 ex::main {

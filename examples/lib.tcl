@@ -147,13 +147,12 @@ namespace eval ::ex {
         if {[opt -system] ne {}} {lappend common -system [opt -system]}
         # before the ports exist: each sends its first LACPDU on creation
         if {[opt -trace]} {
+            # with -sim each DUT port beside ours: its arrows are short
             set lanes {}
-            for {set k 1} {$k <= [llength $ifaces]} {incr k} {lappend lanes p$k}
-            if {[opt -sim] eq {}} {
-                lappend lanes peer
-            } else {
-                for {set k 1} {$k <= [llength $ifaces]} {incr k} {lappend lanes d$k}
+            for {set k 1} {$k <= [llength $ifaces]} {incr k} {
+                lappend lanes p$k {*}[expr {[opt -sim] eq {} ? {} : "d$k"}]
             }
+            if {[opt -sim] eq {}} {lappend lanes peer}
             lacp::trace start -channel stdout -lanes $lanes
         }
         if {[opt -sim] ne {}} {SimDut}
@@ -179,6 +178,8 @@ namespace eval ::ex {
         if {[opt -sim] ne {}} {
             set script [Sim script]
             if {[catch {uplevel #0 $script} msg]} {finish FAIL "-sim [opt -sim]: $msg"}
+            # the cables go in: both sides see their carrier at once
+            for {set k 1} {$k <= [llength $ifaces]} {incr k} {lacp::wire ::ex::w$k restore}
         }
         return $ports
     }
@@ -190,16 +191,17 @@ namespace eval ::ex {
         return [expr {[dict exists $b $key] ? [dict get $b $key] : {}}]
     }
 
-    # The DUT of -sim: a wire ::ex::wK for every link, and on its far end
-    # the DUT's port dK, all of one system "dut" (its own id, so that the
-    # two sides are not a loopback), active and fast unless the behaviour
-    # says otherwise.
+    # The DUT of -sim: a wire ::ex::wK for every link, cut until our ports
+    # exist too, and on its far end the DUT's port dK, all of one system
+    # "dut" (its own id, so that the two sides are not a loopback), active
+    # and fast unless the behaviour says otherwise.
     proc SimDut {} {
         variable ifaces
         variable duts {}
         lacp::system create dut -id 02:d0:00:00:00:01 {*}[Sim system]
         for {set k 1} {$k <= [llength $ifaces]} {incr k} {
             lacp::wire create ::ex::w$k
+            lacp::wire ::ex::w$k cut
             lacp::port create d$k -wire ::ex::w$k -system dut {*}[Sim port]
             lappend duts d$k
         }

@@ -346,8 +346,10 @@ static void check_all(struct fuzz *f)
 			for (int k = 0; k < MAXP; k++)
 				f->ports[s][k].eligible = false;
 	f->storm_possible = !limited;
-	/* The harness saw every frame go out and come in at the clock's time. */
+	/* The harness saw every frame come in at the clock's time, and every
+	 * callback came from the port its context holds. */
 	FUZZ_ASSERT(f->sim.skewed == 0);
+	FUZZ_ASSERT(f->sim.stray == 0);
 	for (int s = 0; s < NSYS; s++)
 		for (int k = 0; k < MAXP; k++)
 			FUZZ_ASSERTF(f->ports[s][k].sp.wire_refused == 0,

@@ -50,7 +50,8 @@ static void transmit(void *ctx, struct lacp_port *p, const uint8_t *pdu, size_t 
 {
 	struct sim_port *sp = ctx;
 
-	(void)p;
+	if (p != sp->p)
+		sp->sim->stray++;
 	if (sp->sim->log_tx)
 		log_tx(sp, pdu, len, now);
 	if (sp->on_transmit)
@@ -64,7 +65,8 @@ static void event(void *ctx, struct lacp_port *p, const struct lacp_event *ev)
 {
 	struct sim_port *sp = ctx;
 
-	(void)p;
+	if (p != sp->p)
+		sp->sim->stray++;
 	if (ev->type < LACP_EV_COUNT)
 		sp->events[ev->type]++;
 	if (sp->on_event)

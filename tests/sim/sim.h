@@ -57,6 +57,7 @@ struct sim {
 	bool log_tx; /* keep struct sim_port.tx (on after sim_init) */
 	uint64_t delivered; /* frames handed to ports, all of them */
 	uint64_t skewed;    /* deliveries stamped with another time than the clock's */
+	uint64_t stray;     /* callbacks from a port that is not the one its sim_port holds */
 	/* everything the sim frees, in the order made (arrays that grow) */
 	struct lacp_system **sys;
 	size_t n_sys, cap_sys;

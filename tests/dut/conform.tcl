@@ -19,7 +19,7 @@ source [file join $here .. integration lib netns.tcl]
 source [file join $here .. integration lib conform.tcl]
 source [file join $here .. integration lib interop-notes.tcl]
 
-if {$argc == 0} {
+if {$argc == 0 || [llength [lmap p $argv {if {$p in [dut::peers]} continue; set p}]]} {
     puts stderr "usage: conform.tcl PEER ?PEER ...? (PEER: [dut::peers])"
     exit 2
 }

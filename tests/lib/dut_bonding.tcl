@@ -10,7 +10,8 @@
 #                    (our tap stays up: our port times the DUT out)
 #   view             the guest's last reports (it reads /proc/net/bonding
 #                    every 100 ms); selected: slave state "active" in the
-#                    bond's active aggregator; up: MII status up
+#                    bond's active aggregator; up: MII status up;
+#                    partner_churn: the driver's churn state says churned
 
 if {![namespace exists ::bond]} {
     source [file join [file dirname [file normalize [info script]]] .. integration lib bond.tcl]
@@ -106,7 +107,8 @@ namespace eval ::dut::bonding {
                              state [::bond::letters [dict get $s partner_state]]] \
                 selected [expr {[dict get $s state] eq "active" && [dict get $s agg] eq $active}] \
                 up [expr {[dict get $s mii] eq "up"}] \
-                aggregator [dict get $s agg]]
+                aggregator [dict get $s agg] \
+                partner_churn [expr {[dict get $s partner_churn] eq "churned"}]]
         }
         return [dict create members $ms]
     }

@@ -84,6 +84,9 @@ namespace eval ::dut {
         if {$peer ni $loaded} {
             uplevel #0 [list source [file join $dir dut_$peer.tcl]]
             lappend loaded $peer
+            # the labs close before the peers' own cleanups (registered
+            # as their libraries load) stop what is under them
+            lab::on_cleanup ::dut::CloseAll
         }
     }
 
@@ -240,10 +243,9 @@ namespace eval ::dut {
         dict unset labs $d
     }
 
-    # Every lab and our ports, then the lab's own cleanup (which t::run
-    # also runs, and which runs this first).
+    # Every lab and our ports (CloseAll, the lab's last registered
+    # cleanup), then the rest of the lab's cleanup. t::run runs the same.
     proc cleanup {} {
-        CloseAll
         lab::cleanup
     }
 

@@ -31,7 +31,14 @@
 #   dut::view D                      -> the DUT's own view (see below)
 #   dut::member D INDEX ?KEY ...?    -> one member of the view, or a field of it
 #   dut::counters D                  -> {MEMBER {lacpdus_rx N lacpdus_tx N} ...}, the
-#                                       DUT's own counters; {} when it keeps none
+#                                       DUT's own counters; {} when it keeps none.
+#                                       Where the peer counts them, also:
+#                                       bad_rx (slow-protocols frames it
+#                                       rejected), marker_rx, marker_resp_tx,
+#                                       marker_resp_rx, marker_unknown_rx,
+#                                       expired, defaulted (its expiries and
+#                                       defaultings), and the peer's own
+#                                       finer counts (see its file)
 #   dut::stop D                      the DUT's LACP stopped; the lab stays
 #   dut::close D                     everything of D stopped and removed
 #   dut::info D                      -> {peer P version V mode M rate R links N}

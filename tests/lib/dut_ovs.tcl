@@ -40,13 +40,18 @@ namespace eval ::dut::ovs {
         exec ip -n [dict get $e netns] link set [dict get $e interface] $updown
     }
 
-    # OVS counts every slow-protocols frame it receives in rx_pdus.
+    # OVS counts every slow-protocols frame it receives in rx_pdus. Also
+    # (see dut::counters): bad_rx, marker_rx, expired, defaulted.
     proc counters {d} {
         set st [::ovs::stats [::dut::Get $d h]]
         set r {}
         foreach m [::dut::Get $d members] {
             dict set r $m [dict create lacpdus_rx [dict get $st $m rx_pdus] \
-                               lacpdus_tx [dict get $st $m tx_pdus]]
+                               lacpdus_tx [dict get $st $m tx_pdus] \
+                               bad_rx [dict get $st $m rx_bad_pdus] \
+                               marker_rx [dict get $st $m rx_marker_request_pdus] \
+                               expired [dict get $st $m link_expired] \
+                               defaulted [dict get $st $m link_defaulted]]
         }
         return $r
     }

@@ -5,7 +5,8 @@
 #   mode, rate       bond lacp=active|passive, other_config:lacp-time
 #   set_link         our veth end down: the member's carrier goes
 #   view             lacp/show and bond/show; selected is bond/show's
-#                    "enabled", up the member's carrier (LOWER_UP)
+#                    "enabled", up the member's carrier (LOWER_UP); also
+#                    status (current|expired|defaulted) and attached
 
 if {![namespace exists ::ovs]} {
     source [file join [file dirname [file normalize [info script]]] .. integration lib ovs.tcl]
@@ -73,7 +74,8 @@ namespace eval ::dut::ovs {
             dict set ms $m [dict create actor [Side [dict get $s actor]] \
                 partner [Side [dict get $s partner]] \
                 selected [dict get $bond members $m enabled] \
-                up [string match *LOWER_UP* $link] status [dict get $s status]]
+                up [string match *LOWER_UP* $link] status [dict get $s status] \
+                attached [dict get $s attached]]
         }
         return [dict create members $ms]
     }

@@ -47,12 +47,12 @@ proc ::sc::taken {sends} {
 # kind -> the peers known to take it (doc/interop.md). The kinds a peer
 # is expected to discard go in one burst, the others one at a time.
 set kinds {
-    {-truncate 60}      {}
+    {-truncate 60}      {dpdk}
     {-subtype 0}        {}
     {-subtype 3}        {}
     {-subtype 11}       {}
-    {-actor-type 9}     {bonding teamd}
-    {-partner-type 9}   {bonding teamd}
+    {-actor-type 9}     {bonding teamd dpdk}
+    {-partner-type 9}   {bonding teamd dpdk}
     {-actor-length 19}  {bonding}
     {-partner-length 16} {bonding}
     {-collector-length 99} {ovs bonding}
@@ -107,7 +107,9 @@ if {$c0 ne {} && [dict exists $c0 $m0 bad_rx]} {
     sc::check "... and not counted as bad" {[dict get $c2 $m0 bad_rx] == [dict get $c1 $m0 bad_rx]} {$c1 // $c2}
 }
 
-# two of the DUT's periodic LACPDUs later the LAG is as it was
+# two of the DUT's periodic LACPDUs later the LAG is as it was (counted
+# from its first LACPDU in Sync after the last one it took)
+p1 wait {partner has SCD} -timeout 3000
 set ::sc::lost 0
 dut::until 0 2200
 sc::check "the DUT keeps us as its partner on link 1: our system, key and port" {

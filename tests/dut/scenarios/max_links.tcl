@@ -47,8 +47,10 @@ sc::conforms "the DUT advertises link 3 as ATGS: attached, in Sync, neither coll
 if {[sc::departs ovs]} {
     sc::check "the DUT advertises Sync, Collecting and Distributing on link 3 (ATGSCD)" {[dict get $x actor state] eq "ATGSCD"} {$x}
 }
+# not used: not selected, or (teamd) selected into the aggregator but
+# neither collecting nor distributing
 sc::check "the DUT does not use link 3, uses links 1 and 2" {
-    ![dict get $x selected] && [sc::dut_uses $d 0] && [sc::dut_uses $d 1]
+    ![sc::dut_uses $d 2] && [sc::dut_uses $d 0] && [sc::dut_uses $d 1]
 } {$v}
 sc::check "our p3 keeps waiting: STANDBY never attaches" {
     [dict get [p3 status] selected] eq "STANDBY" && [dict get [p3 status] mux] eq "WAITING"
@@ -70,7 +72,7 @@ dut::until 0 4000
 set v [dut::view $d]
 set x [dict get $v members $m0]
 sc::check "the DUT does not use link 1, uses links 2 and 3" {
-    ![dict get $x selected] && [sc::dut_uses $d 1] && [sc::dut_uses $d 2]
+    ![sc::dut_uses $d 0] && [sc::dut_uses $d 1] && [sc::dut_uses $d 2]
 } {$v}
 sc::check "the DUT records our p1 out of Sync" {![sc::has [dict get $x partner state] S]} {$x}
 sc::conforms "the DUT advertises link 1 as ATGS now ([dict get $x actor state])" \

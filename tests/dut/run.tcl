@@ -183,11 +183,13 @@ namespace eval ::sc {
     # 0), as 802.1AX CLAUSE has it; for the peers in DEPARTS, known to
     # depart from it, FAIL (exit 1) with WHY in its FAIL line.
     proc verdict {name r clause {departs {}} {why {}}} {
+        # NAME may carry the script's options: "fallback -fallback static"
+        set name [string trim "[lindex $name 0].tcl [lrange $name 1 end]"]
         set pass [expr {[string match "PASS: *" [dict get $r verdict]] && [dict get $r code] == 0}]
-        conforms "examples/$name.tcl: PASS (exit 0)" $clause {$pass} $departs \
+        conforms "examples/$name: PASS (exit 0)" $clause {$pass} $departs \
             {got exit [dict get $r code], "[dict get $r verdict]"}
         if {[departs $departs]} {
-            check "examples/$name.tcl: FAIL (exit 1) for \"$why\"" {
+            check "examples/$name: FAIL (exit 1) for \"$why\"" {
                 [string match "FAIL: *$why*" [dict get $r verdict]] && [dict get $r code] == 1
             } {got exit [dict get $r code], "[dict get $r verdict]"}
         }

@@ -23,7 +23,8 @@ set ::sc::lab $d
 
 # Sends on p1 one LACPDU for each {OPTIONS KEY} of SENDS, each with a bogus
 # actor of key KEY, right after one of our periodic LACPDUs; -> the keys
-# the DUT took (its view of our link 1 showed them within 1.2 s).
+# the DUT took (its view of our link 1 showed them within 1.2 s, or until
+# its counters account for the rest as bad).
 proc ::sc::taken {sends} {
     set d $::sc::lab
     p1 when {after 0} then drop-rx -once
@@ -34,10 +35,16 @@ proc ::sc::taken {sends} {
     }
     set keys [dict values $sends]
     set seen {}
+    # a DUT that counts what it rejects tells at once
+    set m [lindex [dut::members $d] 0]
+    set c0 [dut::counters $d]
+    set counted [expr {$c0 ne {} && [dict exists $c0 $m bad_rx]}]
     set deadline [expr {[clock milliseconds] + 1200}]
     while {[clock milliseconds] < $deadline} {
         set k [dut::member $d 0 partner key]
         if {$k in $keys && $k ni $seen} {lappend seen $k}
+        if {$counted && [llength $seen] + [dict get [dut::counters $d] $m bad_rx]
+                        - [dict get $c0 $m bad_rx] >= [llength $keys]} break
         dut::until 0 20
     }
     p1 when {after 0} then accept-rx -once

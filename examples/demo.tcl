@@ -150,7 +150,7 @@ set code [catch {
 } msg opts]
 
 catch {lacp::trace stop}
-set gone [expr {[info exists h] && ![ovs::Alive [dict get [ovs::pids $h] ovs-vswitchd]]}]
+set gone [expr {[info exists h] && ![lab::alive [dict get [ovs::pids $h] ovs-vswitchd]]}]
 if {$code} {
     if {$gone} {
         puts "\ndemo stopped: ovs-vswitchd is gone (interrupted?)"

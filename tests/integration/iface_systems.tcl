@@ -4,8 +4,8 @@
 # It keeps our standby link out of the LAG (ATGS there: no Collecting or
 # Distributing without our Sync, 6.4.15), and does not collect or
 # distribute towards our fallback partner, so both scripts PASS; they FAIL
-# against Open vSwitch on exactly those points (ovs_max_links.tcl,
-# ovs_fallback.tcl).
+# against Open vSwitch on exactly those points (the DUT scenarios max_links and
+# examples, tests/dut/scenarios).
 source [file join [file dirname [info script]] lib netns.tcl]
 t::require_root
 package require lacp

@@ -31,7 +31,14 @@
 #   dut::view D                      -> the DUT's own view (see below)
 #   dut::member D INDEX ?KEY ...?    -> one member of the view, or a field of it
 #   dut::counters D                  -> {MEMBER {lacpdus_rx N lacpdus_tx N} ...}, the
-#                                       DUT's own counters; {} when it keeps none
+#                                       DUT's own counters; {} when it keeps none.
+#                                       Where the peer counts them, also:
+#                                       bad_rx (slow-protocols frames it
+#                                       rejected), marker_rx, marker_resp_tx,
+#                                       marker_resp_rx, marker_unknown_rx,
+#                                       expired, defaulted (its expiries and
+#                                       defaultings), and the peer's own
+#                                       finer counts (see its file)
 #   dut::stop D                      the DUT's LACP stopped; the lab stays
 #   dut::close D                     everything of D stopped and removed
 #   dut::info D                      -> {peer P version V mode M rate R links N}
@@ -84,6 +91,9 @@ namespace eval ::dut {
         if {$peer ni $loaded} {
             uplevel #0 [list source [file join $dir dut_$peer.tcl]]
             lappend loaded $peer
+            # the labs close before the peers' own cleanups (registered
+            # as their libraries load) stop what is under them
+            lab::on_cleanup ::dut::CloseAll
         }
     }
 
@@ -240,10 +250,9 @@ namespace eval ::dut {
         dict unset labs $d
     }
 
-    # Every lab and our ports, then the lab's own cleanup (which t::run
-    # also runs, and which runs this first).
+    # Every lab and our ports (CloseAll, the lab's last registered
+    # cleanup), then the rest of the lab's cleanup. t::run runs the same.
     proc cleanup {} {
-        CloseAll
         lab::cleanup
     }
 

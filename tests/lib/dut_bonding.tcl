@@ -79,12 +79,23 @@ namespace eval ::dut::bonding {
         ::bond::cmd [::dut::Get $d guest] bond_delete
     }
 
+    # Also (see dut::counters): bad_rx, the driver's illegal_rx (shorter
+    # than a LACPDU) and unknown_rx (neither LACP nor Marker) summed, and
+    # those two; the Marker counters.
     proc counters {d} {
         set st [::bond::stats [::dut::Get $d guest]]
         set r {}
         foreach m [::dut::Get $d members] {
-            dict set r $m [dict create lacpdus_rx [dict get $st $m lacpdu_rx] \
-                               lacpdus_tx [dict get $st $m lacpdu_tx]]
+            set s [dict get $st $m]
+            dict set r $m [dict create lacpdus_rx [dict get $s lacpdu_rx] \
+                               lacpdus_tx [dict get $s lacpdu_tx] \
+                               bad_rx [expr {[dict get $s lacpdu_illegal_rx] + [dict get $s lacpdu_unknown_rx]}] \
+                               illegal_rx [dict get $s lacpdu_illegal_rx] \
+                               unknown_rx [dict get $s lacpdu_unknown_rx] \
+                               marker_rx [dict get $s marker_rx] \
+                               marker_resp_tx [dict get $s marker_resp_tx] \
+                               marker_resp_rx [dict get $s marker_resp_rx] \
+                               marker_unknown_rx [dict get $s marker_unknown_rx]]
         }
         return $r
     }

@@ -176,7 +176,7 @@ namespace eval ::dut::dpdk {
         set pids [pid $ch]
         catch {puts $ch quit; flush $ch}
         ::dut::until {[::dut::Get $d eof]} 3000 10
-        foreach p $pids {catch {exec kill -9 $p}}
+        lab::kill {*}$pids
         catch {fconfigure $ch -blocking 1}
         catch {::close $ch}
         ::dut::Set $d chan {} kick {}

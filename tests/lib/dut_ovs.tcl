@@ -5,7 +5,8 @@
 #   mode, rate       bond lacp=active|passive, other_config:lacp-time
 #   set_link         our veth end down: the member's carrier goes
 #   view             lacp/show and bond/show; selected is bond/show's
-#                    "enabled", up the member's carrier (LOWER_UP)
+#                    "enabled", up the member's carrier (LOWER_UP); also
+#                    status (current|expired|defaulted) and attached
 
 if {![namespace exists ::ovs]} {
     source [file join [file dirname [file normalize [info script]]] .. integration lib ovs.tcl]
@@ -40,13 +41,18 @@ namespace eval ::dut::ovs {
         exec ip -n [dict get $e netns] link set [dict get $e interface] $updown
     }
 
-    # OVS counts every slow-protocols frame it receives in rx_pdus.
+    # OVS counts every slow-protocols frame it receives in rx_pdus. Also
+    # (see dut::counters): bad_rx, marker_rx, expired, defaulted.
     proc counters {d} {
         set st [::ovs::stats [::dut::Get $d h]]
         set r {}
         foreach m [::dut::Get $d members] {
             dict set r $m [dict create lacpdus_rx [dict get $st $m rx_pdus] \
-                               lacpdus_tx [dict get $st $m tx_pdus]]
+                               lacpdus_tx [dict get $st $m tx_pdus] \
+                               bad_rx [dict get $st $m rx_bad_pdus] \
+                               marker_rx [dict get $st $m rx_marker_request_pdus] \
+                               expired [dict get $st $m link_expired] \
+                               defaulted [dict get $st $m link_defaulted]]
         }
         return $r
     }
@@ -68,7 +74,8 @@ namespace eval ::dut::ovs {
             dict set ms $m [dict create actor [Side [dict get $s actor]] \
                 partner [Side [dict get $s partner]] \
                 selected [dict get $bond members $m enabled] \
-                up [string match *LOWER_UP* $link] status [dict get $s status]]
+                up [string match *LOWER_UP* $link] status [dict get $s status] \
+                attached [dict get $s attached]]
         }
         return [dict create members $ms]
     }

@@ -12,13 +12,16 @@
 #   lab::veth NS1 IF1 NS2 IF2     a veth pair, both ends up
 #   lab::veths NS1 P1 NS2 P2 N ?FIRST?  N pairs at once (ip -batch) -> NS1's names
 #   lab::spawn FILE ARGS...       ARGS in the background, output to FILE -> pid
-#   lab::alive PID / lab::kill PID   SIGTERM, then SIGKILL after 3 s
+#   lab::alive PID                1 while PID runs (a zombie does not)
+#   lab::kill PID ...             SIGTERM to each, SIGKILL to those still
+#                                 there after 3 s; waits until they are gone
 #   lab::until COND MS ?STEP?     runs the event loop until COND (an expression
 #                                 in the caller) holds; -> 0|1. The services
 #                                 registered with lab::service run each turn.
 #   lab::poll COND MS             the same without the event loop
 #   lab::service CMD              runs CMD at each turn of lab::until
-#   lab::on_cleanup CMD           runs CMD (last registered first) in cleanup
+#   lab::on_cleanup CMD           runs CMD (last registered first) in cleanup;
+#                                 registered again, it moves to the front
 #   lab::cleanup                  the registered cleanups, then every process
 #                                 and namespace made here
 #
@@ -111,12 +114,22 @@ namespace eval ::lab {
         return [expr {[lindex [regsub {^.*\) } $s {}] 0] ni {Z X}}]
     }
 
-    proc kill {pid} {
+    # The one TERM-wait-KILL of the project's tests: every pid is sent
+    # SIGTERM first, so that they stop side by side within the one bound.
+    proc kill {args} {
         variable pids
-        catch {exec kill $pid}
-        for {set i 0} {$i < 150 && [alive $pid]} {incr i} {after 20}
-        if {[alive $pid]} {catch {exec kill -9 $pid}}
-        set pids [lsearch -all -inline -not -exact $pids $pid]
+        # 0 or less would signal a whole process group
+        set args [lmap p $args {if {![string is entier -strict $p] || $p <= 0} continue; set p}]
+        foreach pid $args {catch {exec kill $pid}}
+        set deadline [expr {[clock milliseconds] + 3000}]
+        foreach pid $args {
+            while {[alive $pid] && [clock milliseconds] < $deadline} {after 20}
+            if {[alive $pid]} {
+                catch {exec kill -9 $pid}
+                poll {![alive $pid]} 1000
+            }
+        }
+        set pids [lmap p $pids {if {$p in $args} continue; set p}]
         catch {exec true} ;# reaps finished background children
     }
 
@@ -148,7 +161,8 @@ namespace eval ::lab {
 
     proc on_cleanup {cmd} {
         variable cleanups
-        if {$cmd ni $cleanups} {lappend cleanups $cmd}
+        set cleanups [lsearch -all -inline -not -exact $cleanups $cmd]
+        lappend cleanups $cmd
     }
 
     proc cleanup {} {
@@ -156,12 +170,7 @@ namespace eval ::lab {
         variable pids
         variable cleanups
         foreach cmd [lreverse $cleanups] {catch {uplevel #0 $cmd}}
-        foreach pid $pids {catch {exec kill $pid}}
-        foreach pid $pids {
-            for {set i 0} {$i < 150 && [alive $pid]} {incr i} {after 20}
-            catch {exec kill -9 $pid}
-        }
-        set pids {}
+        kill {*}$pids
         # deleting a namespace deletes its veths and their peers
         foreach ns $namespaces {catch {exec ip netns del $ns}}
         set namespaces {}

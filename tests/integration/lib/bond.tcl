@@ -144,14 +144,7 @@ namespace eval ::bond {
     # Whether the qemu of G still runs (a zombie does not).
     proc alive {g} {
         variable guests
-        return [Alive [dict get $guests $g pid]]
-    }
-
-    proc Alive {pid} {
-        if {$pid eq {} || $pid == 0 || [catch {open /proc/$pid/stat} f]} {return 0}
-        set stat [read $f]
-        close $f
-        return [expr {[lindex [regsub {^.*\) } $stat {}] 0] ni {Z X}}]
+        return [lab::alive [dict get $guests $g pid]]
     }
 
     # How long G took from run-guest start to READY (ms).
@@ -461,10 +454,7 @@ namespace eval ::bond {
         catch {exec [file join $harness run-guest] stop -d [dict get $i dir] 2>@1}
         # the harness kills by the pidfile; make sure of it
         set pid [dict get $i pid]
-        if {[Alive $pid]} {
-            catch {exec kill -9 $pid}
-            lab::poll {![Alive $pid]} 2000
-        }
+        if {[lab::alive $pid]} {lab::kill $pid}
         if {![info exists ::env(LACP_KEEP)]} {file delete -force [dict get $i dir]}
         dict unset guests $g
         foreach a {cmdbuf cmdeof monbuf} {unset -nocomplain ::bond::${a}($g)}

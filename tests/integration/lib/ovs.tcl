@@ -86,8 +86,8 @@ namespace eval ::ovs {
                        --unixctl=[file join $dir ovsdb-server.ctl] \
                        --log-file=[file join $dir ovsdb-server.log]]
         dict set instances $h dbpid $dbpid
-        if {![lab::poll {[file exists [file join $dir db.sock]] || ![Alive $dbpid]} 5000]
-            || ![Alive $dbpid]} {
+        if {![lab::poll {[file exists [file join $dir db.sock]] || ![lab::alive $dbpid]} 5000]
+            || ![lab::alive $dbpid]} {
             error "ovsdb-server did not start: [Tail [file join $dir ovsdb-server.out]]"
         }
         vsctl $h --no-wait init
@@ -119,7 +119,7 @@ namespace eval ::ovs {
         dict set instances $h vspid $pid
         if {![lab::poll {([file exists [dict get $i ctl]]
                       && ![catch {exec [Prog ovs-appctl] -t [dict get $i ctl] version}])
-                     || ![Alive $pid]} 10000] || ![Alive $pid]} {
+                     || ![lab::alive $pid]} 10000] || ![lab::alive $pid]} {
             error "ovs-vswitchd did not start: [log $h]"
         }
     }
@@ -274,7 +274,7 @@ namespace eval ::ovs {
     # silent as if it crashed or was being upgraded.
     proc stop_switch {h} {
         variable instances
-        Kill [dict get $instances $h vspid]
+        lab::kill [dict get $instances $h vspid]
         dict set instances $h vspid 0
     }
 
@@ -299,30 +299,12 @@ namespace eval ::ovs {
         variable instances
         if {![dict exists $instances $h]} return
         set i [dict get $instances $h]
-        Kill [dict get $i vspid]
-        Kill [dict get $i dbpid]
+        # the switch first, its database after it (lab::kill passes over
+        # the 0 of a daemon that is not running)
+        lab::kill [dict get $i vspid]
+        lab::kill [dict get $i dbpid]
         file delete -force [dict get $i dir]
         dict unset instances $h
-    }
-
-    # Whether process PID is alive (a zombie is not).
-    proc Alive {pid} {
-        if {$pid == 0 || [catch {open /proc/$pid/stat} f]} {return 0}
-        set stat [read $f]
-        close $f
-        return [expr {[lindex [regsub {^.*\) } $stat {}] 0] ni {Z X}}]
-    }
-
-    # SIGTERM to PID, SIGKILL if it is still there after 3 s.
-    proc Kill {pid} {
-        if {$pid == 0} return
-        catch {exec kill $pid}
-        if {![lab::poll {![Alive $pid]} 3000]} {
-            catch {exec kill -9 $pid}
-            lab::poll {![Alive $pid]} 1000
-        }
-        # collect it (Tcl reaps background children on its next exec)
-        catch {exec true}
     }
 
     # ---- the lab

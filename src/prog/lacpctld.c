@@ -154,7 +154,7 @@ static void start(struct lacp_ctld *d)
 	d->started_ms = lacp_ctld_mono_ms();
 	if (d->pidfile != NULL && lacp_pidfile_claim(&d->pidf, d->pidfile, err, sizeof err) != 0)
 		die(d, "%s", err);
-	d->sig_rd = lacp_sigpipe_fd(err, sizeof err);
+	d->sig_rd = lacp_sigpipe_open(err, sizeof err);
 	if (d->sig_rd < 0)
 		die(d, "%s", err);
 	if (lacp_sigpipe_catch(SIGTERM, true) != 0 || lacp_sigpipe_catch(SIGINT, true) != 0 ||
@@ -203,7 +203,7 @@ static void signal_cb(ClientData cd, int mask)
 	size_t n, i;
 
 	(void)mask;
-	while ((n = lacp_sigpipe_read(sigs, sizeof sigs)) > 0) {
+	while ((n = lacp_sigpipe_read(d->sig_rd, sigs, sizeof sigs)) > 0) {
 		for (i = 0; i < n; i++) {
 			if (sigs[i] == SIGHUP) {
 				lacp_ctld_log_reopen(d);
@@ -291,7 +291,10 @@ static void shutdown_daemon(struct lacp_ctld *d)
 	}
 	for (s = 0; s < LACP_CTLD_N_STREAMS; s++)
 		lacp_ctld_buf_free(&d->bg[s]);
-	lacp_sigpipe_close();
+	lacp_sigpipe_catch(SIGTERM, false);
+	lacp_sigpipe_catch(SIGINT, false);
+	lacp_sigpipe_catch(SIGHUP, false);
+	lacp_sigpipe_close(d->sig_rd);
 	lacp_ctld_log(d, LOG_NOTICE, "stopped");
 	lacp_ctld_log_close(d);
 }

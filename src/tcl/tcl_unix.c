@@ -44,12 +44,12 @@ static const struct {
 #define N_SIGNALS (sizeof signals / sizeof signals[0])
 #define N_CATCHABLE 5 /* the first five can have a script */
 
-/* A signal belongs to the process, not to an interpreter: the self-pipe
- * is the process's (sigpipe.h); the scripts are per interpreter. */
+/* Each interpreter has its own self-pipe (sigpipe.h), so that it hears
+ * the signals without taking them from another reader of the process. */
 struct unix_state {
 	Tcl_Interp *interp;
 	Tcl_Obj *scripts[N_CATCHABLE];
-	bool watching; /* the pipe's read end is in this interpreter's loop */
+	int sig_rd;    /* the pipe's read end, in this interpreter's loop; -1: none yet */
 };
 
 /* Runs the scripts of the signals that arrived. */
@@ -60,7 +60,7 @@ static void pipe_readable(ClientData cd, int mask)
 	size_t n, i, k;
 
 	(void)mask;
-	n = lacp_sigpipe_read(buf, sizeof buf);
+	n = lacp_sigpipe_read(us->sig_rd, buf, sizeof buf);
 	Tcl_Preserve(us->interp);
 	for (i = 0; i < n; i++)
 		for (k = 0; k < N_CATCHABLE; k++) {
@@ -81,7 +81,6 @@ static void pipe_readable(ClientData cd, int mask)
 static void unix_delete(ClientData cd, Tcl_Interp *interp)
 {
 	struct unix_state *us = cd;
-	char err[128];
 	size_t k;
 
 	(void)interp;
@@ -90,8 +89,10 @@ static void unix_delete(ClientData cd, Tcl_Interp *interp)
 			lacp_sigpipe_catch(signals[k].number, false);
 			Tcl_DecrRefCount(us->scripts[k]);
 		}
-	if (us->watching)
-		Tcl_DeleteFileHandler(lacp_sigpipe_fd(err, sizeof err));
+	if (us->sig_rd >= 0) {
+		Tcl_DeleteFileHandler(us->sig_rd);
+		lacp_sigpipe_close(us->sig_rd);
+	}
 	ckfree(us);
 }
 
@@ -227,7 +228,6 @@ static int unix_signal(struct unix_state *us, Tcl_Interp *interp, int objc,
 {
 	char err[128];
 	size_t k;
-	int fd;
 
 	if (objc != 3 && objc != 4)
 		return lacp_tcl_wrong_args(interp, 2, objv, "NAME ?SCRIPT?");
@@ -237,12 +237,12 @@ static int unix_signal(struct unix_state *us, Tcl_Interp *interp, int objc,
 		Tcl_SetObjResult(interp, us->scripts[k] ? us->scripts[k] : Tcl_NewObj());
 		return TCL_OK;
 	}
-	fd = lacp_sigpipe_fd(err, sizeof err);
-	if (fd < 0)
-		return lacp_tcl_error(interp, "LACP UNIX SIGNAL", "cannot catch signals: %s", err);
-	if (!us->watching) {
-		Tcl_CreateFileHandler(fd, TCL_READABLE, pipe_readable, us);
-		us->watching = true;
+	if (us->sig_rd < 0) {
+		us->sig_rd = lacp_sigpipe_open(err, sizeof err);
+		if (us->sig_rd < 0)
+			return lacp_tcl_error(interp, "LACP UNIX SIGNAL", "cannot catch signals: %s",
+					      err);
+		Tcl_CreateFileHandler(us->sig_rd, TCL_READABLE, pipe_readable, us);
 	}
 	if (us->scripts[k] != NULL)
 		Tcl_DecrRefCount(us->scripts[k]);
@@ -304,6 +304,7 @@ int lacp_tcl_unix_register(Tcl_Interp *interp, struct lacp_tcl_state *st)
 	(void)st;
 	memset(us, 0, sizeof *us);
 	us->interp = interp;
+	us->sig_rd = -1;
 	Tcl_SetAssocData(interp, UNIX_ASSOC_KEY, unix_delete, us);
 	Tcl_CreateObjCommand(interp, "::lacp::unix", unix_cmd, us, NULL);
 	return TCL_OK;

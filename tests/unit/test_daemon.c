@@ -263,21 +263,26 @@ static void test_signals(void)
 {
 	unsigned char sigs[8];
 	char err[128];
-	int fd = lacp_sigpipe_fd(err, sizeof err);
+	int fd = lacp_sigpipe_open(err, sizeof err), fd2 = lacp_sigpipe_open(err, sizeof err);
 
-	CHECK(fd >= 0);
-	CHECK_INT(lacp_sigpipe_fd(err, sizeof err), fd);   /* one pipe per process */
-	CHECK_INT(lacp_sigpipe_read(sigs, sizeof sigs), 0);
+	CHECK(fd >= 0 && fd2 >= 0 && fd != fd2);
+	CHECK_INT(lacp_sigpipe_read(fd, sigs, sizeof sigs), 0);
 	CHECK(!lacp_sigpipe_seen(SIGUSR1));
 	CHECK_INT(lacp_sigpipe_catch(SIGUSR1, true), 0);
 	raise(SIGUSR1);
 	raise(SIGUSR1);
 	CHECK(lacp_sigpipe_seen(SIGUSR1));
 	CHECK(!lacp_sigpipe_seen(SIGUSR2));
-	CHECK_INT(lacp_sigpipe_read(sigs, sizeof sigs), 2);
+	CHECK_INT(lacp_sigpipe_read(fd, sigs, sizeof sigs), 2);
 	CHECK_INT(sigs[0], SIGUSR1);
 	CHECK_INT(sigs[1], SIGUSR1);
-	CHECK_INT(lacp_sigpipe_read(sigs, sizeof sigs), 0);
+	CHECK_INT(lacp_sigpipe_read(fd, sigs, sizeof sigs), 0);
+	/* every reader hears every signal: none takes another's */
+	CHECK_INT(lacp_sigpipe_read(fd2, sigs, sizeof sigs), 2);
+	CHECK_INT(sigs[1], SIGUSR1);
+	lacp_sigpipe_close(fd2);
+	raise(SIGUSR1);
+	CHECK_INT(lacp_sigpipe_read(fd, sigs, sizeof sigs), 1);
 	CHECK_INT(lacp_sigpipe_catch(0, true), -1);
 	/* back to the default: SIGUSR1 would kill, so only check the action */
 	CHECK_INT(lacp_sigpipe_catch(SIGUSR1, false), 0);
@@ -287,8 +292,7 @@ static void test_signals(void)
 		sigaction(SIGUSR1, NULL, &sa);
 		CHECK(sa.sa_handler == SIG_DFL);
 	}
-	lacp_sigpipe_close();
-	CHECK_INT(lacp_sigpipe_catch(SIGUSR1, true), -1);   /* no pipe any more */
+	lacp_sigpipe_close(fd);
 }
 
 /*

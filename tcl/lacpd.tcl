@@ -40,6 +40,9 @@ namespace eval ::lacp::lacpd {
     variable opts
     variable replies
     variable serial 0
+    # the last error of main, one line (lacpsh hands it to the process
+    # waiting for a daemon that failed, src/prog/lacpsh.c)
+    variable failure ""
 
     variable usage {usage: lacpsh [-h] [--version] [-s | -k] [-i INTERFACES] [-j | -p] [-n NAMESPACE]
               [--rate {fast,slow}] [--passive] [-d]
@@ -504,7 +507,7 @@ proc ::lacp::lacpd::run {o} {
             cleanup
             fail $msg
         }
-        lacp::unix daemon
+        detach
     }
     # after the fork: the hooks are children of the process that runs the ports
     if {[dict get $o hook] ne ""} {
@@ -516,6 +519,7 @@ proc ::lacp::lacpd::run {o} {
         rename ::exit ::lacp::lacpd::real_exit
         proc ::exit {{code 0}} {
             ::lacp::lacpd::cleanup
+            ::lacp::lacpd::told $code
             ::lacp::lacpd::real_exit $code
         }
     }
@@ -535,9 +539,27 @@ proc ::lacp::lacpd::run {o} {
             $p inject $rule {*}$extra
         }
     }
+    # -d: the process that started us returns now, the socket serving
+    if {$daemon} {ready}
     if {$done eq ""} {vwait [namespace current]::done}
     cleanup
     return $done
+}
+
+# -d: detaches through lacpsh (src/prog/lacpsh.c), which forks; the
+# starting process waits until `ready` says the daemon serves.
+proc ::lacp::lacpd::detach {} {
+    fail "-d/--daemon needs lacpsh: this interpreter cannot detach"
+}
+
+# Tells the process waiting for a detached daemon that it serves (nothing
+# when not detached; lacpsh replaces this).
+proc ::lacp::lacpd::ready {{why ""}} {}
+
+# An exit before the daemon said it serves (an --exit-after-inject rule
+# that fired at once): the waiting process learns of it.
+proc ::lacp::lacpd::told {code} {
+    if {$code == 0} {ready} else {ready "exited with code $code"}
 }
 
 # The ports of the instances in STATUS (a list) whose interface is in IFS
@@ -745,7 +767,8 @@ proc ::lacp::lacpd::main {argv} {
     } result opts]
     if {$code == 0 || $code == 2} {return $result}
     set ec [dict get $opts -errorcode]
-    puts stderr "$prog: error: [lindex [split $result \n] 0]"
+    variable failure [lindex [split $result \n] 0]
+    puts stderr "$prog: error: $failure"
     if {[lrange $ec 0 2] eq {LACP LACPD USAGE}} {return 2}
     return 1
 }

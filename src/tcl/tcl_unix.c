@@ -2,13 +2,18 @@
 /*
  * lacp::unix: the few Unix services the lacpd command line needs and Tcl
  * 8.6 lacks: stream sockets on a path (Tcl's `socket` is TCP only), as
- * ordinary Tcl channels; detaching into a daemon; signals delivered as
- * scripts run by the event loop; and kill(2).
+ * ordinary Tcl channels; signals delivered as scripts run by the event
+ * loop; and kill(2). The listener and the signals are the daemon base's
+ * (src/os/unixsock.h, src/os/sigpipe.h), the same as lacpctld's.
+ * Detaching into a daemon is not here: a loadable package does not fork
+ * its host process; lacpsh does that (src/prog/lacpsh.c).
  *
  *   lacp::unix listen PATH        -> channel, readable when a client waits
- *   lacp::unix accept CHANNEL     -> channel of the next client
+ *                                    (socket 0600; a live daemon's socket or
+ *                                    a file that is no socket refused)
+ *   lacp::unix accept CHANNEL     -> channel of the next client (root or our
+ *                                    own user, by its credentials)
  *   lacp::unix connect PATH       -> channel
- *   lacp::unix daemon             -> pid of the detached child (the parent exits 0)
  *   lacp::unix signal NAME ?SCRIPT?   TERM INT HUP USR1 USR2; "" = default action
  *   lacp::unix kill PID ?NAME?    -> 1 sent, 0 no such process (NAME 0 only checks)
  */
@@ -23,7 +28,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "sigpipe.h"
 #include "tcl_lacp.h"
+#include "unixsock.h"
 
 #define UNIX_ASSOC_KEY "lacp-unix"
 
@@ -37,40 +44,23 @@ static const struct {
 #define N_SIGNALS (sizeof signals / sizeof signals[0])
 #define N_CATCHABLE 5 /* the first five can have a script */
 
-/*
- * The self-pipe a signal handler writes the signal number to. A signal
- * belongs to the process, not to an interpreter, so this one pair of
- * descriptors is the process's; the scripts are per interpreter.
- */
-static int sig_pipe[2] = {-1, -1};
-
+/* Each interpreter has its own self-pipe (sigpipe.h), so that it hears
+ * the signals without taking them from another reader of the process. */
 struct unix_state {
 	Tcl_Interp *interp;
 	Tcl_Obj *scripts[N_CATCHABLE];
-	bool watching; /* the pipe's read end is in this interpreter's loop */
+	int sig_rd;    /* the pipe's read end, in this interpreter's loop; -1: none yet */
 };
-
-static void on_signal(int sig)
-{
-	int saved = errno;
-	unsigned char b = (unsigned char)sig;
-
-	if (write(sig_pipe[1], &b, 1) < 0) {
-		/* the pipe is full: the signal is already pending there */
-	}
-	errno = saved;
-}
 
 /* Runs the scripts of the signals that arrived. */
 static void pipe_readable(ClientData cd, int mask)
 {
 	struct unix_state *us = cd;
 	unsigned char buf[64];
-	ssize_t n, i;
-	size_t k;
+	size_t n, i, k;
 
 	(void)mask;
-	n = read(sig_pipe[0], buf, sizeof buf);
+	n = lacp_sigpipe_read(us->sig_rd, buf, sizeof buf);
 	Tcl_Preserve(us->interp);
 	for (i = 0; i < n; i++)
 		for (k = 0; k < N_CATCHABLE; k++) {
@@ -96,11 +86,13 @@ static void unix_delete(ClientData cd, Tcl_Interp *interp)
 	(void)interp;
 	for (k = 0; k < N_CATCHABLE; k++)
 		if (us->scripts[k] != NULL) {
-			signal(signals[k].number, SIG_DFL);
+			lacp_sigpipe_catch(signals[k].number, false);
 			Tcl_DecrRefCount(us->scripts[k]);
 		}
-	if (us->watching)
-		Tcl_DeleteFileHandler(sig_pipe[0]);
+	if (us->sig_rd >= 0) {
+		Tcl_DeleteFileHandler(us->sig_rd);
+		lacp_sigpipe_close(us->sig_rd);
+	}
 	ckfree(us);
 }
 
@@ -139,32 +131,30 @@ static int channel_of(Tcl_Interp *interp, int fd, int mode)
 	return TCL_OK;
 }
 
-/* lacp::unix listen PATH */
+/* lacp::unix listen PATH: the daemon base's listener (unixsock.h); the
+ * channel owns the descriptor, the caller the path. */
 static int unix_listen(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
 {
+	struct lacp_listener l;
 	struct sockaddr_un sa;
+	char err[512];
 	const char *path;
-	int fd, err;
 
 	if (objc != 3)
 		return lacp_tcl_wrong_args(interp, 2, objv, "PATH");
 	path = Tcl_GetString(objv[2]);
 	if (sockaddr_of(interp, path, &sa) != TCL_OK)
 		return TCL_ERROR;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return posix_error(interp, errno, "cannot listen on", path);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(fd, 16) != 0) {
-		err = errno;
-		close(fd);
-		return posix_error(interp, err, "cannot listen on", path);
-	}
-	return channel_of(interp, fd, TCL_READABLE);
+	if (lacp_listen_unix(&l, path, NULL, 0, err, sizeof err) < 0)
+		return lacp_tcl_error(interp, "LACP UNIX LISTEN", "cannot listen on \"%s\": %s",
+				      path, err);
+	return channel_of(interp, l.fd, TCL_READABLE);
 }
 
 /* lacp::unix accept CHANNEL */
 static int unix_accept(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
 {
+	struct ucred cred;
 	Tcl_Channel chan;
 	ClientData handle;
 	int mode, fd;
@@ -180,6 +170,12 @@ static int unix_accept(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
 	fd = accept4((int)(intptr_t)handle, NULL, NULL, SOCK_CLOEXEC);
 	if (fd < 0)
 		return posix_error(interp, errno, "cannot accept on", Tcl_GetString(objv[2]));
+	if (!lacp_peer_allowed(fd, false, 0, &cred)) {
+		close(fd);
+		return lacp_tcl_error(interp, "LACP UNIX PEER",
+				      "refused a client: uid %u pid %ld is not allowed",
+				      (unsigned)cred.uid, (long)cred.pid);
+	}
 	return channel_of(interp, fd, TCL_READABLE | TCL_WRITABLE);
 }
 
@@ -206,48 +202,6 @@ static int unix_connect(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
 	return channel_of(interp, fd, TCL_READABLE | TCL_WRITABLE);
 }
 
-/*
- * lacp::unix daemon: the usual double fork. The parent exits 0 at once
- * without running exit handlers (the child owns the open files and
- * sockets now); the child leads a new session, lives in /, has /dev/null
- * for standard input and output, and carries on with the event loop
- * (Tcl restarts its notifier in a forked child).
- */
-static int unix_daemon(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
-{
-	pid_t pid;
-	int fd;
-
-	if (objc != 2)
-		return lacp_tcl_wrong_args(interp, 2, objv, "");
-	Tcl_Flush(Tcl_GetStdChannel(TCL_STDOUT));
-	Tcl_Flush(Tcl_GetStdChannel(TCL_STDERR));
-	pid = fork();
-	if (pid < 0)
-		return posix_error(interp, errno, "cannot fork", "daemon");
-	if (pid > 0)
-		_exit(0);
-	setsid();
-	pid = fork();
-	if (pid < 0)
-		_exit(1);
-	if (pid > 0)
-		_exit(0);
-	if (chdir("/") != 0) {
-		/* / is always there */
-	}
-	fd = open("/dev/null", O_RDWR);
-	if (fd >= 0) {
-		dup2(fd, 0);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		if (fd > 2)
-			close(fd);
-	}
-	Tcl_SetObjResult(interp, Tcl_NewIntObj((int)getpid()));
-	return TCL_OK;
-}
-
 /* Finds the signal named by OBJ ("TERM", "SIGTERM", "term", 15). */
 static int get_signal(Tcl_Interp *interp, Tcl_Obj *obj, size_t limit, size_t *index)
 {
@@ -272,9 +226,8 @@ static int get_signal(Tcl_Interp *interp, Tcl_Obj *obj, size_t limit, size_t *in
 static int unix_signal(struct unix_state *us, Tcl_Interp *interp, int objc,
 		       Tcl_Obj *const objv[])
 {
-	struct sigaction sa;
+	char err[128];
 	size_t k;
-	int fl;
 
 	if (objc != 3 && objc != 4)
 		return lacp_tcl_wrong_args(interp, 2, objv, "NAME ?SCRIPT?");
@@ -284,29 +237,21 @@ static int unix_signal(struct unix_state *us, Tcl_Interp *interp, int objc,
 		Tcl_SetObjResult(interp, us->scripts[k] ? us->scripts[k] : Tcl_NewObj());
 		return TCL_OK;
 	}
-	if (sig_pipe[0] < 0) {
-		if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
-			return posix_error(interp, errno, "cannot make a pipe for", "signals");
-	}
-	if (!us->watching) {
-		fl = fcntl(sig_pipe[0], F_GETFL);
-		fcntl(sig_pipe[0], F_SETFL, fl | O_NONBLOCK);
-		Tcl_CreateFileHandler(sig_pipe[0], TCL_READABLE, pipe_readable, us);
-		us->watching = true;
+	if (us->sig_rd < 0) {
+		us->sig_rd = lacp_sigpipe_open(err, sizeof err);
+		if (us->sig_rd < 0)
+			return lacp_tcl_error(interp, "LACP UNIX SIGNAL", "cannot catch signals: %s",
+					      err);
+		Tcl_CreateFileHandler(us->sig_rd, TCL_READABLE, pipe_readable, us);
 	}
 	if (us->scripts[k] != NULL)
 		Tcl_DecrRefCount(us->scripts[k]);
 	us->scripts[k] = NULL;
-	memset(&sa, 0, sizeof sa);
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
-	sa.sa_handler = SIG_DFL;
 	if (Tcl_GetString(objv[3])[0] != '\0') {
 		us->scripts[k] = objv[3];
 		Tcl_IncrRefCount(objv[3]);
-		sa.sa_handler = on_signal;
 	}
-	sigaction(signals[k].number, &sa, NULL);
+	lacp_sigpipe_catch(signals[k].number, us->scripts[k] != NULL);
 	return TCL_OK;
 }
 
@@ -335,9 +280,8 @@ static int unix_kill(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
 
 static int unix_cmd(ClientData cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
 {
-	static const char *const subs[] = {"accept", "connect", "daemon", "kill", "listen",
-		"signal", NULL};
-	enum { S_ACCEPT, S_CONNECT, S_DAEMON, S_KILL, S_LISTEN, S_SIGNAL };
+	static const char *const subs[] = {"accept", "connect", "kill", "listen", "signal", NULL};
+	enum { S_ACCEPT, S_CONNECT, S_KILL, S_LISTEN, S_SIGNAL };
 	int sub;
 
 	if (objc < 2)
@@ -347,7 +291,6 @@ static int unix_cmd(ClientData cd, Tcl_Interp *interp, int objc, Tcl_Obj *const 
 	switch (sub) {
 	case S_ACCEPT: return unix_accept(interp, objc, objv);
 	case S_CONNECT: return unix_connect(interp, objc, objv);
-	case S_DAEMON: return unix_daemon(interp, objc, objv);
 	case S_KILL: return unix_kill(interp, objc, objv);
 	case S_LISTEN: return unix_listen(interp, objc, objv);
 	default: return unix_signal(cd, interp, objc, objv);
@@ -361,6 +304,7 @@ int lacp_tcl_unix_register(Tcl_Interp *interp, struct lacp_tcl_state *st)
 	(void)st;
 	memset(us, 0, sizeof *us);
 	us->interp = interp;
+	us->sig_rd = -1;
 	Tcl_SetAssocData(interp, UNIX_ASSOC_KEY, unix_delete, us);
 	Tcl_CreateObjCommand(interp, "::lacp::unix", unix_cmd, us, NULL);
 	return TCL_OK;

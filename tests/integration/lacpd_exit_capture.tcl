@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # --exit-after-inject against a real peer: lacpsh -i eth0 in one namespace,
-# a second lacpsh (lacpd's command line) on the other end in another, and
+# a second lacpsh running a port on the other end in another (ld::peer), and
 # tshark capturing on the peer's interface. The injected LACPDU must be on
 # the wire, and be the last one the tester sent, before the tester exits;
 # the capture also gives the reaction time from the peer's LACPDU that made
@@ -15,13 +15,16 @@ t::run {
     t::veth $dut eth0 $peer pe0
     set pcap [file join $t::tmp lacpd-exit-[pid].pcap]
     set tlog [file join $t::tmp lacpd-exit-tshark-[pid].log]
-    set plog [file join $t::tmp lacpd-exit-peer-[pid].log]
     file delete $pcap
 
     set tpid [exec ip netns exec $peer tshark -i pe0 -f "ether proto 0x8809" -w $pcap >& $tlog &]
     lappend ::lab::pids $tpid
     t::check "tshark captures on the peer's side" {[t::until {[string match "*Capturing on*" [ld::read_file $tlog]]} 20000]} {[ld::read_file $tlog]}
-    set ppid [ld::start $peer $plog -i pe0]
+    # The peer attaches after 100 ms rather than 2 s: the tester then goes
+    # from WAITING straight to COLLECTING_DISTRIBUTING (ATGSCD) before the
+    # peer's ATGSCD makes its rule fire. With equal waits the order came
+    # down to which process's 2 s timer fired first, within a round trip.
+    set ppid [ld::peer $peer pe0 {-wait-while 100}]
 
     # the peer's LACPDUs say ATGSCD once the link is up: write A:AF (0x41),
     # a state no machine produces, and exit
@@ -55,6 +58,6 @@ t::run {
     puts "reaction time, trigger LACPDU to injected LACPDU on the wire: $reaction us"
     set bad [exec tshark -r $pcap -Y "_ws.malformed || _ws.expert.severity >= warning" 2>/dev/null]
     t::check "tshark finds nothing malformed" {$bad eq {}} {$bad}
-    file delete $pcap $tlog $plog
+    file delete $pcap $tlog
     ld::finish
 }

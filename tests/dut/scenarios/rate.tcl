@@ -37,10 +37,12 @@ foreach {dr ur} {fast slow slow fast} {
         # each interval may stray: bonding in the emulated guest runs its
         # machines on 100 ms ticks of a loaded virtual clock, and DPDK's
         # mode 4 (900 ms) sends only at the application's tx bursts, our
-        # kicks every 250 ms
+        # kicks every 250 ms: its 900 ms period comes as gaps of 750 or
+        # 1000 ms, and two of them average 875 (a run saw 747 and 1025)
         set mean [expr {[llength $iv] ? [tcl::mathop::+ {*}$iv] / double([llength $iv]) : 0}]
+        set lo [expr {$peer eq "dpdk" ? 850 : 900}]
         sc::check "$what: the DUT's intervals are 1 s on average ([format %.0f $mean] ms: $iv)" {
-            [llength $iv] >= 2 && $mean >= 900 && $mean <= 1150
+            [llength $iv] >= 2 && $mean >= $lo && $mean <= 1150
             && [tcl::mathfunc::min {*}$iv] >= 600 && [tcl::mathfunc::max {*}$iv] <= 1400
         }
     }

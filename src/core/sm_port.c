@@ -460,9 +460,14 @@ void lacp_port_write_partner_state(struct lacp_port *p, uint8_t state, lacp_time
 	lacp_sm_dispatch(p->system, now);
 }
 
+uint8_t lacp_port_advertised_of(const struct lacp_port *p, uint8_t state)
+{
+	return (uint8_t)((state & ~p->force_mask) | (p->force_value & p->force_mask));
+}
+
 uint8_t lacp_port_advertised_state(const struct lacp_port *p)
 {
-	return (uint8_t)((p->actor.state & ~p->force_mask) | (p->force_value & p->force_mask));
+	return lacp_port_advertised_of(p, p->actor.state);
 }
 
 void lacp_port_force_actor_state(struct lacp_port *p, uint8_t mask, uint8_t value,

@@ -27,8 +27,7 @@ static struct lacp_view current_view(const struct tcl_port *tp)
 	struct lacp_view v = tp->shadow;
 	const struct lacp_port *p = tp->port;
 
-	v.actor_state = (uint8_t)((v.actor_state & ~p->force_mask) |
-				  (p->force_value & p->force_mask));
+	v.actor_state = lacp_port_advertised_of(p, v.actor_state);
 	v.now = lacp_tcl_now(tp->st);
 	return v;
 }

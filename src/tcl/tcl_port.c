@@ -638,20 +638,7 @@ static int port_obj_cmd(ClientData cd, Tcl_Interp *interp, int objc, Tcl_Obj *co
 /* lacp::port create NAME ... | names */
 static int port_cmd(ClientData cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
 {
-	static const char *const subs[] = {"create", "names", NULL};
-	struct lacp_tcl_state *st = cd;
-	int sub;
-
-	if (objc < 2)
-		return lacp_tcl_wrong_args(interp, 1, objv, "create|names ?arg ...?");
-	if (lacp_tcl_get_index(interp, objv[1], subs, "subcommand", &sub) != TCL_OK)
-		return TCL_ERROR;
-	if (sub == 0)
-		return port_create(st, interp, objc, objv);
-	if (objc != 2)
-		return lacp_tcl_wrong_args(interp, 2, objv, "");
-	Tcl_SetObjResult(interp, lacp_tcl_port_names(st));
-	return TCL_OK;
+	return lacp_tcl_create_names(cd, interp, objc, objv, port_create, lacp_tcl_port_names);
 }
 
 /* ---- what the inject rules (tcl_rules.c) use of a port */

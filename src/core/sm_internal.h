@@ -2,8 +2,9 @@
 /*
  * What the files of the machines share and the host does not see:
  * sm_system.c (system, dirty list, events, dispatch), sm_select.c
- * (Selection Logic, aggregators), sm_machines.c (the per-port machines)
- * and sm_port.c (a port's inputs). The public interface is sm.h.
+ * (Selection Logic, aggregators), sm_machines.c (the per-port machines and
+ * settle) and sm_port.c (a port's inputs). The public interface is sm.h.
+ * The small helpers that run inside the machines' loops are inline here.
  */
 #ifndef LACP_SM_INTERNAL_H
 #define LACP_SM_INTERNAL_H
@@ -57,8 +58,16 @@ static inline bool live(const struct lacp_port *p)
 	return !p->zombie;
 }
 
+/* A port attached to its aggregator (Mux ATTACHED or beyond). */
+static inline bool mux_attached(const struct lacp_port *p)
+{
+	return p->mux == LACP_MUX_ATTACHED || p->mux == LACP_MUX_COLLECTING ||
+	       p->mux == LACP_MUX_DISTRIBUTING || p->mux == LACP_MUX_COLLECTING_DISTRIBUTING ||
+	       p->mux == LACP_MUX_ATTACHED_WTR;
+}
+
 /* A change other ports of the system may depend on: the next step of the
- * dispatch runs them all (see lacp_sm_sweep_now). */
+ * dispatch runs them all (see sweep_now). */
 static inline void sweep_later(struct lacp_system *s)
 {
 	s->sweep = true;
@@ -69,21 +78,55 @@ static inline void sweep_later(struct lacp_system *s)
 /* Puts P in its system's dirty list. Every input to P does, before it
  * dispatches. */
 void lacp_sm_mark(struct lacp_port *p);
-/* A pending sweep marks every port; returns where a loop over the dirty
- * list goes on after AFTER (or I when no sweep is pending). */
-size_t lacp_sm_sweep_now(struct lacp_system *s, const struct lacp_port *after, size_t i);
+/* Every port of S in the dirty list, in creation order. */
+void lacp_sm_mark_all(struct lacp_system *s);
+/* The dirty list in creation order: ports run in the order they always do. */
+void lacp_sm_dirty_sort(struct lacp_system *s);
 /* Queues EV for P, with copies of DECODED and DATA. */
 void lacp_sm_queue_event(struct lacp_port *p, const struct lacp_event *ev,
 			 const struct lacp_decoded *decoded, const uint8_t *data, size_t len);
-void lacp_sm_note_transition(struct lacp_port *p, enum lacp_machine m, int from, int to,
-			     lacp_time_t now);
-void lacp_sm_simple_event(struct lacp_port *p, enum lacp_event_type type,
-			  enum lacp_machine m, int from, int to, bool on, lacp_time_t now);
+
+static inline void note_transition(struct lacp_port *p, enum lacp_machine m, int from, int to,
+				   lacp_time_t now)
+{
+	struct lacp_event ev = {
+		.type = LACP_EV_TRANSITION, .time = now, .machine = m,
+		.from = from, .to = to,
+	};
+
+	p->entered[m][to]++;
+	lacp_sm_queue_event(p, &ev, NULL, NULL, 0);
+}
+
+static inline void simple_event(struct lacp_port *p, enum lacp_event_type type,
+				enum lacp_machine m, int from, int to, bool on, lacp_time_t now)
+{
+	struct lacp_event ev = {
+		.type = type, .time = now, .machine = m, .from = from, .to = to, .on = on,
+	};
+
+	lacp_sm_queue_event(p, &ev, NULL, NULL, 0);
+}
+
 /* Brings the system up to date at NOW (or asks the running dispatch to
  * go round again). */
 void lacp_sm_dispatch(struct lacp_system *s, lacp_time_t now);
 /* Common part of management changes of the actor's identity. */
 void lacp_sm_actor_changed(struct lacp_port *p, lacp_time_t now);
+
+/*
+ * When a sweep is pending, marks every port and returns the position in
+ * the dirty list of the port after AFTER (or 0 for NULL): a loop over the
+ * dirty list goes on in creation order as if it had run over every port.
+ * Otherwise returns I unchanged. Inline: it runs after every port's step.
+ */
+static inline size_t sweep_now(struct lacp_system *s, const struct lacp_port *after, size_t i)
+{
+	if (!s->sweep)
+		return i;
+	lacp_sm_mark_all(s);
+	return after ? after->index + 1 : 0;
+}
 
 /* ---- sm_select.c: Selection Logic and aggregators */
 
@@ -102,8 +145,9 @@ void lacp_sm_update_selected(struct lacp_port *p, const struct lacp_info *info,
 void lacp_sm_fallback_set(struct lacp_port *p, bool on, lacp_time_t now);
 void lacp_sm_mux_go(struct lacp_port *p, enum lacp_mux_state to, const char *reason,
 		    lacp_time_t now);
-bool lacp_sm_mux_attached(const struct lacp_port *p);
-bool lacp_sm_port_step(struct lacp_port *p, lacp_time_t now);
+/* Runs the Selection Logic and every machine of the dirty ports of S
+ * until none moves. */
+void lacp_sm_settle(struct lacp_system *s, lacp_time_t now);
 void lacp_sm_transmit(struct lacp_port *p, lacp_time_t now);
 void lacp_sm_exit_check(struct lacp_port *p, lacp_time_t now);
 

@@ -5,8 +5,11 @@
  * one machine run for the actor's side and for the partner's) and
  * Transmit (6.4.16), with the functions of 6.4.9 they call (recordPDU,
  * recordDefault, update_Selected, update_NTT) and the names of their
- * states. Each machine makes at most one transition per step; the
- * dispatch (sm_system.c) runs the steps until nothing moves.
+ * states, and settle, which runs the Selection Logic (sm_select.c) and
+ * the steps of every machine of the dirty ports until nothing moves (each
+ * machine makes at most one transition per step). The dispatch
+ * (sm_system.c) calls settle; the port's steps stay in this file so that
+ * the compiler keeps them inline in its loop.
  */
 #include "sm.h"
 #include "measure.h"
@@ -112,7 +115,7 @@ static void loopback_set(struct lacp_port *p, bool on, lacp_time_t now)
 	if (p->loopback == on)
 		return;
 	p->loopback = on;
-	lacp_sm_simple_event(p, LACP_EV_LOOPBACK, LACP_M_RX, 0, 0, on, now);
+	simple_event(p, LACP_EV_LOOPBACK, LACP_M_RX, 0, 0, on, now);
 }
 
 /* The partner a defaulted port records: the Partner_Admin values, or in
@@ -259,7 +262,7 @@ static void rx_set(struct lacp_port *p, enum lacp_rx_state to, lacp_time_t now)
 	if (to == LACP_RX_PORT_DISABLED)
 		p->system->n_rx_disabled++;
 	p->rx = to;
-	lacp_sm_note_transition(p, LACP_M_RX, from, to, now);
+	note_transition(p, LACP_M_RX, from, to, now);
 	switch (to) {
 	case LACP_RX_INITIALIZE:
 		lacp_sm_sel_set(p, LACP_UNSELECTED, now);
@@ -284,7 +287,7 @@ static void rx_set(struct lacp_port *p, enum lacp_rx_state to, lacp_time_t now)
 		if (from == LACP_RX_PORT_DISABLED)
 			fallback_arm(p, now); /* the link is up: silence counts */
 		if (from == LACP_RX_CURRENT)
-			lacp_sm_simple_event(p, LACP_EV_EXPIRED, LACP_M_RX, from, to, true, now);
+			simple_event(p, LACP_EV_EXPIRED, LACP_M_RX, from, to, true, now);
 		break;
 	case LACP_RX_LACP_DISABLED:
 		lacp_sm_sel_set(p, LACP_UNSELECTED, now);
@@ -305,7 +308,7 @@ static void rx_set(struct lacp_port *p, enum lacp_rx_state to, lacp_time_t now)
 		lacp_sm_record_default(p, now);
 		p->actor.state &= (uint8_t)~LACP_STATE_EXPIRED;
 		p->current_while = LACP_TIME_NEVER;
-		lacp_sm_simple_event(p, LACP_EV_EXPIRED, LACP_M_RX, from, to, true, now);
+		simple_event(p, LACP_EV_EXPIRED, LACP_M_RX, from, to, true, now);
 		break;
 	}
 	case LACP_RX_CURRENT:
@@ -389,7 +392,7 @@ static void periodic_set(struct lacp_port *p, enum lacp_periodic_state to, lacp_
 	const struct lacp_timing *t = &p->config.timing;
 
 	p->periodic = to;
-	lacp_sm_note_transition(p, LACP_M_PERIODIC, from, to, now);
+	note_transition(p, LACP_M_PERIODIC, from, to, now);
 	switch (to) {
 	case LACP_PERIODIC_NO_PERIODIC:
 		p->periodic_timer = LACP_TIME_NEVER;
@@ -493,7 +496,7 @@ static void mux_set(struct lacp_port *p, enum lacp_mux_state to, lacp_time_t now
 	/* Attached ports keep their places (agg_standby). */
 	p->system->rank_gen++;
 	p->mux = to;
-	lacp_sm_note_transition(p, LACP_M_MUX, from, to, now);
+	note_transition(p, LACP_M_MUX, from, to, now);
 	lacp_measure_mux(p, to, now);
 	switch (to) {
 	case LACP_MUX_DETACHED:
@@ -538,20 +541,12 @@ static void mux_set(struct lacp_port *p, enum lacp_mux_state to, lacp_time_t now
 	}
 }
 
-/* A port attached to its aggregator (Mux ATTACHED or beyond). */
-bool lacp_sm_mux_attached(const struct lacp_port *p)
-{
-	return p->mux == LACP_MUX_ATTACHED || p->mux == LACP_MUX_COLLECTING ||
-	       p->mux == LACP_MUX_DISTRIBUTING || p->mux == LACP_MUX_COLLECTING_DISTRIBUTING ||
-	       p->mux == LACP_MUX_ATTACHED_WTR;
-}
-
 /* The min-links extension: P counts as an attached link of its aggregator
  * (Selected, Mux ATTACHED or beyond, partner in sync, link up). */
 static bool min_links_counts(const struct lacp_port *p)
 {
 	return p->selected == LACP_SELECTED && p->port_enabled &&
-	       (p->partner.state & LACP_STATE_SYNC) && lacp_sm_mux_attached(p);
+	       (p->partner.state & LACP_STATE_SYNC) && mux_attached(p);
 }
 
 /* Whether P's aggregator has the links min-links asks for. */
@@ -717,7 +712,7 @@ static void churn_set(struct lacp_port *p, enum lacp_machine m, int to, lacp_tim
 		p->partner_churn = (enum lacp_partner_churn_state)to;
 	else
 		p->actor_churn = (enum lacp_actor_churn_state)to;
-	lacp_sm_note_transition(p, m, from, to, now);
+	note_transition(p, m, from, to, now);
 	switch (to) {
 	case CHURN_MONITOR:
 		*c.flag = false;
@@ -735,7 +730,7 @@ static void churn_set(struct lacp_port *p, enum lacp_machine m, int to, lacp_tim
 		break;
 	}
 	if (to == CHURN || from == CHURN)
-		lacp_sm_simple_event(p, LACP_EV_CHURN, m, from, to, to == CHURN, now);
+		simple_event(p, LACP_EV_CHURN, m, from, to, to == CHURN, now);
 }
 
 /*
@@ -804,7 +799,7 @@ static bool stepped(struct lacp_port *p, bool moved, lacp_time_t now)
 
 /* One step of every machine of P, each making at most one transition. A
  * rule's action may free P (live() turns false): the steps stop there. */
-bool lacp_sm_port_step(struct lacp_port *p, lacp_time_t now)
+static bool port_step(struct lacp_port *p, lacp_time_t now)
 {
 	bool changed = false;
 
@@ -831,6 +826,63 @@ bool lacp_sm_port_step(struct lacp_port *p, lacp_time_t now)
 	if (live(p))
 		changed |= stepped(p, churn_step(p, LACP_M_PARTNER_CHURN, now), now);
 	return changed;
+}
+
+/* ---- the run of the machines */
+
+/* Bound on machine passes per settle; reaching it would be a bug. */
+#define SETTLE_MAX 256
+
+/* Runs every machine of the dirty ports of S until none moves (all ports
+ * once a change others depend on happened). Each port runs at most one
+ * queued LACPDU per settle, so each PDU sees the result of the previous. */
+void lacp_sm_settle(struct lacp_system *s, lacp_time_t now)
+{
+	sweep_now(s, NULL, 0);
+	lacp_sm_dirty_sort(s);
+	for (size_t i = 0; i < s->n_dirty; i++) {
+		struct lacp_port *p = s->dirty[i];
+		struct lacp_rx_entry *e = p->rx_head;
+
+		if (!live(p) || p->rx_pdu_valid || !e)
+			continue;
+		p->rx_head = e->next;
+		if (!p->rx_head)
+			p->rx_tail = NULL;
+		p->rx_pdu = e->pdu;
+		p->rx_pdu_valid = true;
+		free(e);
+	}
+	/* What the inputs changed (management, time, an arriving LACPDU) is
+	 * seen by the rules before any machine moves. */
+	for (size_t i = 0; i < s->n_dirty; i++)
+		if (live(s->dirty[i]) && s->dirty[i]->rules)
+			lacp_rules_eval(s->dirty[i], now);
+	for (int pass = 0; pass < SETTLE_MAX; pass++) {
+		bool changed = lacp_sm_selection(s, now);
+
+		/* Selected changed: the rules of those ports look now. */
+		for (size_t i = 0; changed && i < s->n_dirty; i++)
+			if (live(s->dirty[i]) && s->dirty[i]->rules)
+				lacp_rules_eval(s->dirty[i], now);
+		for (size_t i = 0; i < s->n_dirty;) {
+			struct lacp_port *p = s->dirty[i++];
+
+			if (live(p))
+				changed |= port_step(p, now);
+			/* The rest of the pass runs every port after P. */
+			i = sweep_now(s, p, i);
+		}
+		if (!changed && !s->sweep)
+			break;
+	}
+	/* A LACPDU the Receive machine had no use for (port disabled). */
+	for (size_t i = 0; i < s->n_dirty; i++)
+		s->dirty[i]->rx_pdu_valid = false;
+	/* The run of the LACPDU is over: `received` falls. */
+	for (size_t i = 0; i < s->n_dirty; i++)
+		if (live(s->dirty[i]) && s->dirty[i]->rules_received)
+			lacp_rules_received(s->dirty[i], false, now);
 }
 
 /* ---- Transmit machine (6.4.16) */
@@ -941,5 +993,5 @@ void lacp_sm_exit_check(struct lacp_port *p, lacp_time_t now)
 	if (p->ntt && may_transmit_lacpdu(p) && p->tx_retry != LACP_TIME_NEVER)
 		return;
 	p->exit_pending = false;
-	lacp_sm_simple_event(p, LACP_EV_EXIT, 0, 0, p->exit_code, false, now);
+	simple_event(p, LACP_EV_EXIT, 0, 0, p->exit_code, false, now);
 }

@@ -181,7 +181,7 @@ void lacp_sm_sel_set(struct lacp_port *p, enum lacp_selected to, lacp_time_t now
 	/* Ready and the STANDBY places of the others depend on it. */
 	if (from != LACP_STATE_BEGIN)
 		sweep_later(p->system);
-	lacp_sm_note_transition(p, LACP_M_SELECTION, from, to, now);
+	note_transition(p, LACP_M_SELECTION, from, to, now);
 }
 
 /* ---- Selection Logic (6.4.14) */
@@ -230,7 +230,7 @@ static int by_rank(const void *x, const void *y)
 static bool keeps(const struct lacp_system *s, const struct lacp_port *p, unsigned kept)
 {
 	return !s->preempt && kept < s->max_ports && p->selected == LACP_SELECTED &&
-	       p->port_enabled && lacp_sm_mux_attached(p);
+	       p->port_enabled && mux_attached(p);
 }
 
 /*
@@ -312,7 +312,7 @@ bool lacp_sm_selection(struct lacp_system *s, lacp_time_t now)
 		}
 	}
 	/* Places freed or taken: every port (sweep) looks again. */
-	lacp_sm_sweep_now(s, NULL, 0);
+	sweep_now(s, NULL, 0);
 	for (size_t i = 0; i < s->n_dirty; i++) {
 		struct lacp_port *p = s->dirty[i];
 

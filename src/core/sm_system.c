@@ -1,3 +1,13 @@
+/*
+ * An emulated system and the dispatch that runs its ports: the dirty list
+ * of the ports an input touched, the events collected during a run and
+ * handed to the host afterwards, the run itself (settle the machines,
+ * report, transmit, deliver; sm_machines.c settles), the timer of each
+ * port, and the system-wide management setters. Machine timers are
+ * absolute deadlines evaluated against the time the host passes in; each
+ * port keeps one timer in the system's queue armed for its earliest
+ * future deadline.
+ */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * An emulated system and the dispatch that runs its ports: the dirty list
@@ -17,9 +27,6 @@
 
 #include "ruleset.h"
 #include "sm_internal.h"
-
-/* Bound on machine passes per settle; reaching it would be a bug. */
-#define SETTLE_MAX 256
 
 /* A collected event with private copies of what it points to. */
 struct lacp_ev_entry {
@@ -47,7 +54,7 @@ void lacp_sm_mark(struct lacp_port *p)
 }
 
 /* Every port of S in the dirty list, in creation order. */
-static void mark_all(struct lacp_system *s)
+void lacp_sm_mark_all(struct lacp_system *s)
 {
 	for (size_t i = 0; i < s->n_ports; i++) {
 		s->ports[i]->dirty = true;
@@ -56,20 +63,6 @@ static void mark_all(struct lacp_system *s)
 	s->n_dirty = s->n_ports;
 	s->dirty_unsorted = false;
 	s->sweep = false;
-}
-
-/*
- * When a sweep is pending, marks every port and returns the position in
- * the dirty list of the port after AFTER (or 0 for NULL): a loop over the
- * dirty list goes on in creation order as if it had run over every port.
- * Otherwise returns I unchanged.
- */
-size_t lacp_sm_sweep_now(struct lacp_system *s, const struct lacp_port *after, size_t i)
-{
-	if (!s->sweep)
-		return i;
-	mark_all(s);
-	return after ? after->index + 1 : 0;
 }
 
 static int by_index(const void *a, const void *b)
@@ -81,7 +74,7 @@ static int by_index(const void *a, const void *b)
 }
 
 /* The dirty list in creation order: ports run in the order they always do. */
-static void dirty_sort(struct lacp_system *s)
+void lacp_sm_dirty_sort(struct lacp_system *s)
 {
 	if (!s->dirty_unsorted)
 		return;
@@ -154,28 +147,6 @@ void lacp_sm_queue_event(struct lacp_port *p, const struct lacp_event *ev,
 	s->ev_tail = e;
 }
 
-void lacp_sm_note_transition(struct lacp_port *p, enum lacp_machine m, int from, int to,
-			    lacp_time_t now)
-{
-	struct lacp_event ev = {
-		.type = LACP_EV_TRANSITION, .time = now, .machine = m,
-		.from = from, .to = to,
-	};
-
-	p->entered[m][to]++;
-	lacp_sm_queue_event(p, &ev, NULL, NULL, 0);
-}
-
-void lacp_sm_simple_event(struct lacp_port *p, enum lacp_event_type type,
-			 enum lacp_machine m, int from, int to, bool on, lacp_time_t now)
-{
-	struct lacp_event ev = {
-		.type = type, .time = now, .machine = m, .from = from, .to = to, .on = on,
-	};
-
-	lacp_sm_queue_event(p, &ev, NULL, NULL, 0);
-}
-
 void lacp_port_note_rule(struct lacp_port *p, const struct lacp_rule *r, uint8_t actor,
 			 uint8_t partner, lacp_time_t now)
 {
@@ -206,58 +177,6 @@ static void flush_events(struct lacp_system *s)
 }
 
 /* ---- dispatch */
-
-/* Runs every machine of the dirty ports of S until none moves (all ports
- * once a change others depend on happened). Each port runs at most one
- * queued LACPDU per settle, so each PDU sees the result of the previous. */
-static void settle(struct lacp_system *s, lacp_time_t now)
-{
-	lacp_sm_sweep_now(s, NULL, 0);
-	dirty_sort(s);
-	for (size_t i = 0; i < s->n_dirty; i++) {
-		struct lacp_port *p = s->dirty[i];
-		struct lacp_rx_entry *e = p->rx_head;
-
-		if (!live(p) || p->rx_pdu_valid || !e)
-			continue;
-		p->rx_head = e->next;
-		if (!p->rx_head)
-			p->rx_tail = NULL;
-		p->rx_pdu = e->pdu;
-		p->rx_pdu_valid = true;
-		free(e);
-	}
-	/* What the inputs changed (management, time, an arriving LACPDU) is
-	 * seen by the rules before any machine moves. */
-	for (size_t i = 0; i < s->n_dirty; i++)
-		if (live(s->dirty[i]) && s->dirty[i]->rules)
-			lacp_rules_eval(s->dirty[i], now);
-	for (int pass = 0; pass < SETTLE_MAX; pass++) {
-		bool changed = lacp_sm_selection(s, now);
-
-		/* Selected changed: the rules of those ports look now. */
-		for (size_t i = 0; changed && i < s->n_dirty; i++)
-			if (live(s->dirty[i]) && s->dirty[i]->rules)
-				lacp_rules_eval(s->dirty[i], now);
-		for (size_t i = 0; i < s->n_dirty;) {
-			struct lacp_port *p = s->dirty[i++];
-
-			if (live(p))
-				changed |= lacp_sm_port_step(p, now);
-			/* The rest of the pass runs every port after P. */
-			i = lacp_sm_sweep_now(s, p, i);
-		}
-		if (!changed && !s->sweep)
-			break;
-	}
-	/* A LACPDU the Receive machine had no use for (port disabled). */
-	for (size_t i = 0; i < s->n_dirty; i++)
-		s->dirty[i]->rx_pdu_valid = false;
-	/* The run of the LACPDU is over: `received` falls. */
-	for (size_t i = 0; i < s->n_dirty; i++)
-		if (live(s->dirty[i]) && s->dirty[i]->rules_received)
-			lacp_rules_received(s->dirty[i], false, now);
-}
 
 /* Arms P's timer for its earliest deadline still ahead of NOW. */
 static void port_rearm(struct lacp_port *p, lacp_time_t now)
@@ -363,7 +282,7 @@ void lacp_sm_dispatch(struct lacp_system *s, lacp_time_t now)
 	s->depth++;
 	do {
 		s->again = false;
-		settle(s, s->now);
+		lacp_sm_settle(s, s->now);
 		for (size_t i = 0; i < s->n_dirty; i++)
 			if (live(s->dirty[i]))
 				report_oper(s->dirty[i], s->now);
@@ -473,7 +392,7 @@ void lacp_system_set_id(struct lacp_system *s, const uint8_t id[6], lacp_time_t 
 		memcpy(s->ports[i]->actor.system, id, 6);
 		lacp_sm_actor_changed(s->ports[i], now);
 	}
-	mark_all(s);
+	lacp_sm_mark_all(s);
 	lacp_sm_dispatch(s, now);
 }
 
@@ -486,7 +405,7 @@ void lacp_system_set_priority(struct lacp_system *s, uint16_t priority, lacp_tim
 		s->ports[i]->actor.system_priority = priority;
 		lacp_sm_actor_changed(s->ports[i], now);
 	}
-	mark_all(s);
+	lacp_sm_mark_all(s);
 	lacp_sm_dispatch(s, now);
 }
 
@@ -494,7 +413,7 @@ void lacp_system_set_max_ports(struct lacp_system *s, unsigned max, lacp_time_t 
 {
 	s->max_ports = max;
 	s->rank_gen++;
-	mark_all(s);
+	lacp_sm_mark_all(s);
 	lacp_sm_dispatch(s, now);
 }
 
@@ -502,7 +421,7 @@ void lacp_system_set_preempt(struct lacp_system *s, bool on, lacp_time_t now)
 {
 	s->preempt = on;
 	s->rank_gen++;
-	mark_all(s);
+	lacp_sm_mark_all(s);
 	lacp_sm_dispatch(s, now);
 }
 
@@ -519,7 +438,7 @@ int lacp_system_set_aggregators(struct lacp_system *s, unsigned n, lacp_time_t n
 		if (n && live(s->ports[i]) && s->ports[i]->aggregator > n)
 			lacp_sm_sel_set(s->ports[i], LACP_UNSELECTED, now);
 	s->rank_gen++;
-	mark_all(s);
+	lacp_sm_mark_all(s);
 	lacp_sm_dispatch(s, now);
 	return 0;
 }
@@ -528,7 +447,7 @@ void lacp_system_set_min_links(struct lacp_system *s, unsigned min, lacp_time_t 
 {
 	s->min_links = min;
 	s->rank_gen++;
-	mark_all(s);
+	lacp_sm_mark_all(s);
 	lacp_sm_dispatch(s, now);
 }
 

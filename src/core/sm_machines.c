@@ -156,7 +156,7 @@ void lacp_sm_record_default(struct lacp_port *p, lacp_time_t now)
 /* update_Selected / update_Default_Selected (6.4.9): a partner whose LAG
  * relevant identity differs from what is recorded means reselection. */
 void lacp_sm_update_selected(struct lacp_port *p, const struct lacp_info *info,
-			    lacp_time_t now)
+			     lacp_time_t now)
 {
 	if (same_ids(info, &p->partner) &&
 	    ((info->state ^ p->partner.state) & LACP_STATE_AGGREGATION) == 0)
@@ -566,7 +566,7 @@ static bool min_links_met(const struct lacp_port *p)
 
 /* Enters state TO of the Mux machine for REASON (status mux_reason). */
 void lacp_sm_mux_go(struct lacp_port *p, enum lacp_mux_state to, const char *reason,
-		   lacp_time_t now)
+		    lacp_time_t now)
 {
 	p->mux_reason = reason;
 	mux_set(p, to, now);

@@ -87,7 +87,7 @@ void lacp_sm_dirty_sort(struct lacp_system *s)
 /* Queues EV for P; DECODED and DATA are copied. Out of memory drops the
  * event: the machines do not depend on it. */
 void lacp_sm_queue_event(struct lacp_port *p, const struct lacp_event *ev,
-			const struct lacp_decoded *decoded, const uint8_t *data, size_t len)
+			 const struct lacp_decoded *decoded, const uint8_t *data, size_t len)
 {
 	struct lacp_system *s = p->system;
 	struct lacp_ev_entry *e;

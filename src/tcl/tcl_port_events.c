@@ -200,7 +200,7 @@ void lacp_tcl_port_event(void *ctx, struct lacp_port *p, const struct lacp_event
 
 /* The core's action op: a rule's send, link or script. */
 int lacp_tcl_port_action(void *ctx, struct lacp_port *p, const struct lacp_rule *r,
-		       const struct lacp_action *a, lacp_time_t now)
+			 const struct lacp_action *a, lacp_time_t now)
 {
 	struct tcl_port *tp = ctx;
 	int rc;

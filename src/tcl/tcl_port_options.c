@@ -329,7 +329,7 @@ static Tcl_Obj *get_opt(const struct tcl_port *tp, int opt)
 
 /* Reads -option value pairs into *O, checking each. */
 int lacp_tcl_port_parse_opts(Tcl_Interp *interp, int first, int objc, Tcl_Obj *const objv[],
-		      struct port_opts *o, bool creating)
+			     struct port_opts *o, bool creating)
 {
 	int i, opt;
 
@@ -352,7 +352,7 @@ int lacp_tcl_port_parse_opts(Tcl_Interp *interp, int first, int objc, Tcl_Obj *c
 
 /* NAME configure ?-option ?value ...?? */
 int lacp_tcl_port_configure(struct tcl_port *tp, Tcl_Interp *interp, int objc,
-			  Tcl_Obj *const objv[])
+			    Tcl_Obj *const objv[])
 {
 	struct port_opts o;
 	int opt, rc;

@@ -584,6 +584,10 @@ void lacp_port_force_actor_state(struct lacp_port *p, uint8_t mask, uint8_t valu
 /* The actor state as advertised: the oper state with the forced bits. */
 uint8_t lacp_port_advertised_state(const struct lacp_port *p);
 
+/* What P advertises when its actor oper state is STATE (an earlier one a
+ * host kept, for instance): STATE with P's forced bits. */
+uint8_t lacp_port_advertised_of(const struct lacp_port *p, uint8_t state);
+
 /* stop-tx (false) / start-tx (true): nothing at all leaves while stopped;
  * a pending NTT goes out at start. */
 void lacp_port_set_tx_enabled(struct lacp_port *p, bool enabled, lacp_time_t now);

@@ -44,8 +44,7 @@ static uint8_t letter_bit(char c)
 	return 0;
 }
 
-/* The value of hex digit C, or -1. */
-static int hex_value(char c)
+int lacp_hex_value(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -66,7 +65,7 @@ static size_t parse_hex(const char *s, size_t len, unsigned *out, bool *ok)
 
 	*ok = false;
 	for (i = 2; i < len; i++) {
-		int d = hex_value(s[i]);
+		int d = lacp_hex_value(s[i]);
 
 		if (d < 0 || i >= 4)
 			return i;

@@ -43,4 +43,7 @@ char *lacp_state_format(uint8_t state, char *buf);
  */
 int lacp_state_parse(const char *s, size_t len, uint8_t *out, size_t *bad);
 
+/* The value of hex digit C (either case), or -1. */
+int lacp_hex_value(char c);
+
 #endif

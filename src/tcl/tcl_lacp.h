@@ -277,6 +277,17 @@ int lacp_tcl_wrong_args(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[],
 			const char *msg);
 
 /*
+ * lacp::FAMILY create NAME ?...? | names: the command of an object family.
+ * CREATE makes the object from the whole command line; NAMES lists the
+ * objects there are.
+ */
+int lacp_tcl_create_names(struct lacp_tcl_state *st, Tcl_Interp *interp, int objc,
+			  Tcl_Obj *const objv[],
+			  int (*create)(struct lacp_tcl_state *, Tcl_Interp *, int,
+					Tcl_Obj *const[]),
+			  Tcl_Obj *(*names)(const struct lacp_tcl_state *));
+
+/*
  * Tcl_GetIndexFromObj with a LACP -errorcode: {LACP OPTION NAME} for an
  * unknown option (WHAT "option") or {LACP VALUE NAME} for other words.
  */

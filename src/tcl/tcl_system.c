@@ -447,28 +447,21 @@ static int system_create(struct lacp_tcl_state *st, Tcl_Interp *interp, int objc
 	return TCL_OK;
 }
 
-/* lacp::system create|names */
-static int system_cmd(ClientData cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
+/* The names of the system objects. */
+static Tcl_Obj *system_names(const struct lacp_tcl_state *st)
 {
-	static const char *const subs[] = {"create", "names", NULL};
-	struct lacp_tcl_state *st = cd;
-	struct tcl_system *ts, *tmp;
-	int sub;
-
-	if (objc < 2)
-		return lacp_tcl_wrong_args(interp, 1, objv, "create|names ?arg ...?");
-	if (lacp_tcl_get_index(interp, objv[1], subs, "subcommand", &sub) != TCL_OK)
-		return TCL_ERROR;
-	if (sub == 0)
-		return system_create(st, interp, objc, objv);
-	if (objc != 2)
-		return lacp_tcl_wrong_args(interp, 2, objv, "");
 	Tcl_Obj *list = Tcl_NewListObj(0, NULL);
+	struct tcl_system *ts, *tmp;
 
 	HASH_ITER(hh, st->system_objs, ts, tmp)
 		Tcl_ListObjAppendElement(NULL, list, Tcl_NewStringObj(ts->name, -1));
-	Tcl_SetObjResult(interp, list);
-	return TCL_OK;
+	return list;
+}
+
+/* lacp::system create|names */
+static int system_cmd(ClientData cd, Tcl_Interp *interp, int objc, Tcl_Obj *const objv[])
+{
+	return lacp_tcl_create_names(cd, interp, objc, objv, system_create, system_names);
 }
 
 int lacp_tcl_system_register(Tcl_Interp *interp, struct lacp_tcl_state *st)

@@ -36,6 +36,27 @@ int lacp_tcl_wrong_args(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[],
 	return TCL_ERROR;
 }
 
+int lacp_tcl_create_names(struct lacp_tcl_state *st, Tcl_Interp *interp, int objc,
+			  Tcl_Obj *const objv[],
+			  int (*create)(struct lacp_tcl_state *, Tcl_Interp *, int,
+					Tcl_Obj *const[]),
+			  Tcl_Obj *(*names)(const struct lacp_tcl_state *))
+{
+	static const char *const subs[] = {"create", "names", NULL};
+	int sub;
+
+	if (objc < 2)
+		return lacp_tcl_wrong_args(interp, 1, objv, "create|names ?arg ...?");
+	if (lacp_tcl_get_index(interp, objv[1], subs, "subcommand", &sub) != TCL_OK)
+		return TCL_ERROR;
+	if (sub == 0)
+		return create(st, interp, objc, objv);
+	if (objc != 2)
+		return lacp_tcl_wrong_args(interp, 2, objv, "");
+	Tcl_SetObjResult(interp, names(st));
+	return TCL_OK;
+}
+
 int lacp_tcl_get_int_range(Tcl_Interp *interp, Tcl_Obj *obj, const char *option,
 			   long min, long max, long *out)
 {
@@ -168,17 +189,6 @@ Tcl_Obj *lacp_tcl_hex_obj(const uint8_t *data, size_t len)
 	return o;
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int lacp_tcl_get_hex(Tcl_Interp *interp, Tcl_Obj *obj, const char *option,
 		     uint8_t *buf, size_t cap, size_t *len)
 {
@@ -193,8 +203,8 @@ int lacp_tcl_get_hex(Tcl_Interp *interp, Tcl_Obj *obj, const char *option,
 			i++;
 			continue;
 		}
-		hi = hex_digit(s[i]);
-		lo = i + 1 < (size_t)n ? hex_digit(s[i + 1]) : -1;
+		hi = lacp_hex_value(s[i]);
+		lo = i + 1 < (size_t)n ? lacp_hex_value(s[i + 1]) : -1;
 		if (hi < 0 || lo < 0)
 			return lacp_tcl_error(interp, "LACP VALUE HEX",
 					      "bad hex string \"%s\" for %s at character %zu",

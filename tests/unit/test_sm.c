@@ -686,6 +686,11 @@ static void test_tester_controls(void)
 	const struct sim_tx *x = sim_last_lacpdu(v[0]);
 	CHECK(x && (x->pdu.actor.state & S(DEFAULTED)) && !(x->pdu.actor.state & S(DISTRIBUTING)));
 	CHECK(v[0]->p->actor.state & S(DISTRIBUTING)); /* oper state untouched */
+	/* the same rule for a state a host kept (a shadow of an earlier one) */
+	CHECK_INT(lacp_port_advertised_of(v[0]->p, 0), S(DEFAULTED));
+	CHECK_INT(lacp_port_advertised_of(v[0]->p, 0xff), 0xff & ~S(DISTRIBUTING));
+	CHECK_INT(lacp_port_advertised_state(v[0]->p),
+		  lacp_port_advertised_of(v[0]->p, v[0]->p->actor.state));
 	lacp_port_force_actor_state(v[0]->p, 0, 0, s.vc.now);
 	x = sim_last_lacpdu(v[0]);
 	CHECK(x && !(x->pdu.actor.state & S(DEFAULTED)));

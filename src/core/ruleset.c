@@ -190,10 +190,19 @@ static int run_action(struct lacp_port *p, const struct lacp_rule *r,
 
 	switch (a->type) {
 	case LACP_ACT_SET_STATE:
-		if (a->partner)
+		if (a->partner) {
 			lacp_port_write_partner_state(p, edit(p->partner.state, a), now);
-		else
-			lacp_port_write_actor_state(p, edit(p->actor.state, a), now);
+		} else {
+			uint8_t state = edit(p->actor.state, a);
+
+			/* pinned first: the write runs the machines, which may
+			 * move the state on before the Transmit machine runs */
+			if (a->pin) {
+				p->pinned = true;
+				p->pin_state = state;
+			}
+			lacp_port_write_actor_state(p, state, now);
+		}
 		return 0;
 	case LACP_ACT_FORCE:
 		mask = a->whole ? 0xff : (uint8_t)(a->set | a->clear);

@@ -59,6 +59,7 @@ struct lacp_action {
 	enum lacp_action_type type;
 	bool partner;          /* SET_STATE: the partner's state */
 	bool whole;            /* SET_STATE, FORCE: SET is the whole state */
+	bool pin;              /* SET_STATE actor: the next LACPDU carries it as written */
 	uint8_t set, clear;    /* bits to set and to clear (whole: the state) */
 	unsigned field;        /* SET, UNSET: one LACP_OVR_* flag */
 	struct lacp_lacpdu value; /* SET: the field's value in place */

@@ -462,6 +462,11 @@ struct lacp_port {
 	bool tx_enabled; /* false: stop-tx */
 	bool rx_enabled; /* false: drop-rx */
 	uint8_t force_mask, force_value;
+	/* An inject's actor state (lacpd's "-> A:STATE"): the LACPDU that
+	 * answers the trigger carries it as written, though the machines go on
+	 * from it in the same instant; cleared once that LACPDU has left. */
+	bool pinned;
+	uint8_t pin_state;
 	struct lacp_tx_override tx_override;
 	bool admin_disabled; /* `disable`: port_enabled stays false */
 	bool carrier;        /* the link, as lacp_port_set_enabled() says */

@@ -957,8 +957,10 @@ void lacp_sm_transmit(struct lacp_port *p, lacp_time_t now)
 		free(e);
 	}
 	p->tx_retry = LACP_TIME_NEVER;
-	if (!p->ntt || !may_transmit_lacpdu(p))
+	if (!p->ntt || !may_transmit_lacpdu(p)) {
+		p->pinned = false; /* no LACPDU will carry it */
 		return;
+	}
 	lacp_time_t at = tx_allowed_at(p);
 
 	if (at > now) {
@@ -976,6 +978,7 @@ void lacp_sm_transmit(struct lacp_port *p, lacp_time_t now)
 	lacp_lacpdu_encode(&pdu, buf);
 	p->ntt = false;
 	p->tx_blocked = false;
+	p->pinned = false;
 	tx_record(p, now);
 	send_pdu(p, buf, sizeof(buf), now);
 }

@@ -540,7 +540,7 @@ void lacp_port_build_lacpdu(const struct lacp_port *p, struct lacp_lacpdu *out)
 	memset(out, 0, sizeof(*out));
 	out->version = 1;
 	out->actor = p->actor;
-	out->actor.state = lacp_port_advertised_state(p);
+	out->actor.state = lacp_port_advertised_of(p, p->pinned ? p->pin_state : p->actor.state);
 	out->partner = p->partner;
 	out->collector_max_delay = p->config.collector_max_delay;
 	if (!o->fields)

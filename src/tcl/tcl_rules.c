@@ -773,6 +773,8 @@ static int rules_inject(struct tcl_port *tp, Tcl_Interp *interp, int objc,
 		a->whole = true;
 		a->partner = order[k] == 1;
 		a->set = a->partner ? in.partner : in.actor;
+		/* lacpd's injection: the answering LACPDU shows the target */
+		a->pin = !a->partner;
 		d.n++;
 	}
 	if (d.exit_code >= 0) {

@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,19 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "errtext.h"
 #include "daemon.h"
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /* The first process: waits for the daemon's word, then exits. */
 static void wait_for_daemon(const char *prefix, int rd, pid_t child)
@@ -53,13 +41,13 @@ int lacp_daemon_detach(const char *prefix, int *ready_fd, char *err, size_t errl
 
 	*ready_fd = -1;
 	if (pipe2(p, O_CLOEXEC) != 0)
-		return fail(err, errlen, "pipe: %s", strerror(errno));
+		return lacp_errtext(err, errlen, "pipe: %s", strerror(errno));
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
 		close(p[0]);
 		close(p[1]);
-		return fail(err, errlen, "fork: %s", strerror(errno));
+		return lacp_errtext(err, errlen, "fork: %s", strerror(errno));
 	}
 	if (pid > 0) {
 		close(p[1]);
@@ -90,7 +78,7 @@ int lacp_daemon_detach(const char *prefix, int *ready_fd, char *err, size_t errl
 		close(fd);
 	return 0;
 fail:
-	return fail(err, errlen, "%s: %s", what, strerror(errno));
+	return lacp_errtext(err, errlen, "%s: %s", what, strerror(errno));
 }
 
 void lacp_daemon_ready(int *ready_fd)
@@ -160,9 +148,9 @@ fail:
 	free(pf->path);
 	pf->path = NULL;
 	if (holder[0] != '\0')
-		return fail(err, errlen, "the pidfile %s is held by process %s, which is still running",
+		return lacp_errtext(err, errlen, "the pidfile %s is held by process %s, which is still running",
 			    path, holder);
-	return fail(err, errlen, "cannot write the pidfile %s: %s", path, strerror(e));
+	return lacp_errtext(err, errlen, "cannot write the pidfile %s: %s", path, strerror(e));
 }
 
 void lacp_pidfile_release(struct lacp_pidfile *pf)

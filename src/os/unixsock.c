@@ -3,25 +3,13 @@
  * The Unix stream listener and its peers' credentials (unixsock.h).
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "errtext.h"
 #include "unixsock.h"
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /*
  * What stands at SA's path: nothing (0), a stale socket (removed, 0), or
@@ -37,23 +25,23 @@ static int check_path(struct lacp_listener *l, const struct sockaddr_un *sa, cha
 	if (lstat(sa->sun_path, &st) != 0) {
 		if (errno == ENOENT)
 			return 0;
-		return fail(err, errlen, "cannot check %s: %s", sa->sun_path, strerror(errno));
+		return lacp_errtext(err, errlen, "cannot check %s: %s", sa->sun_path, strerror(errno));
 	}
 	if (!S_ISSOCK(st.st_mode))
-		return fail(err, errlen, "%s exists and is not a socket; not touching it",
+		return lacp_errtext(err, errlen, "%s exists and is not a socket; not touching it",
 			    sa->sun_path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return fail(err, errlen, "socket: %s", strerror(errno));
+		return lacp_errtext(err, errlen, "socket: %s", strerror(errno));
 	rc = connect(fd, (const struct sockaddr *)sa, sizeof *sa);
 	e = rc == 0 ? 0 : errno;
 	close(fd);
 	if (rc == 0)
-		return fail(err, errlen, "another daemon is already listening on %s", sa->sun_path);
+		return lacp_errtext(err, errlen, "another daemon is already listening on %s", sa->sun_path);
 	if (e != ECONNREFUSED)
-		return fail(err, errlen, "cannot check %s: %s", sa->sun_path, strerror(e));
+		return lacp_errtext(err, errlen, "cannot check %s: %s", sa->sun_path, strerror(e));
 	if (unlink(sa->sun_path) != 0 && errno != ENOENT)
-		return fail(err, errlen, "cannot remove the stale socket %s: %s", sa->sun_path,
+		return lacp_errtext(err, errlen, "cannot remove the stale socket %s: %s", sa->sun_path,
 			    strerror(errno));
 	l->removed_stale = true;
 	return 0;
@@ -72,7 +60,7 @@ int lacp_listen_unix(struct lacp_listener *l, const char *path, const char *grou
 	memset(&sa, 0, sizeof sa);
 	sa.sun_family = AF_UNIX;
 	if (path[0] == '\0' || strlen(path) >= sizeof sa.sun_path) {
-		fail(err, errlen, "socket path \"%s\" is empty or too long (at most %zu bytes)",
+		lacp_errtext(err, errlen, "socket path \"%s\" is empty or too long (at most %zu bytes)",
 		     path, sizeof sa.sun_path - 1);
 		goto fail;
 	}
@@ -82,29 +70,29 @@ int lacp_listen_unix(struct lacp_listener *l, const char *path, const char *grou
 		goto fail;
 	l->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (l->fd < 0) {
-		fail(err, errlen, "socket: %s", strerror(errno));
+		lacp_errtext(err, errlen, "socket: %s", strerror(errno));
 		goto fail;
 	}
 	old_mask = umask(0177);   /* born 0600: never readable by others */
 	rc = bind(l->fd, (struct sockaddr *)&sa, sizeof sa);
 	umask(old_mask);
 	if (rc != 0 || lstat(path, &st) != 0) {
-		fail(err, errlen, "cannot bind %s: %s", path, strerror(errno));
+		lacp_errtext(err, errlen, "cannot bind %s: %s", path, strerror(errno));
 		goto fail;
 	}
 	l->bound = true;
 	l->dev = st.st_dev;
 	l->ino = st.st_ino;
 	if (group != NULL && chown(path, (uid_t)-1, gid) != 0) {
-		fail(err, errlen, "cannot give %s to group %s: %s", path, group, strerror(errno));
+		lacp_errtext(err, errlen, "cannot give %s to group %s: %s", path, group, strerror(errno));
 		goto fail;
 	}
 	if (group != NULL && chmod(path, 0660) != 0) {
-		fail(err, errlen, "cannot chmod %s: %s", path, strerror(errno));
+		lacp_errtext(err, errlen, "cannot chmod %s: %s", path, strerror(errno));
 		goto fail;
 	}
 	if (listen(l->fd, SOMAXCONN) != 0) {
-		fail(err, errlen, "listen on %s: %s", path, strerror(errno));
+		lacp_errtext(err, errlen, "listen on %s: %s", path, strerror(errno));
 		goto fail;
 	}
 	return l->fd;

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The cost of the machines and the Tcl binding alone, in virtual time (run
-# by lacpsh; no root, no sockets, no waiting):
+# by lacpsh, or a tclsh that finds the package; no root, no sockets, no
+# waiting):
 #
 #   lacpsh bench/virtual.tcl ?-pairs N? ?-seconds S? ?-rounds R?
 #
@@ -25,33 +26,36 @@ foreach {opt val} $argv {
     if {$opt ni {-pairs -seconds -rounds} || ![string is integer -strict $val] || $val < 1} usage
     set [string range $opt 1 end] $val
 }
-lacp::clock mode virtual
-set ::mux 0
-for {set k 1} {$k <= $pairs} {incr k} {
-    lacp::wire create w$k
-    lacp::port create a$k -wire w$k -system 02:00:00:00:00:0a
-    lacp::port create b$k -wire w$k -system 02:00:00:00:00:0b
-    a$k on mux {apply {{port ev} {incr ::mux}}}
+package require lacp
+source [file join [file dirname [info script]] lib.tcl]
+set bench::needroot 0
+
+bench::run "$pairs port pairs on wires, $seconds virtual seconds, $rounds rounds" {
+    lacp::clock mode virtual
+    set ::mux 0
+    for {set k 1} {$k <= $pairs} {incr k} {
+        lacp::wire create w$k
+        lacp::port create a$k -wire w$k -system 02:00:00:00:00:0a
+        lacp::port create b$k -wire w$k -system 02:00:00:00:00:0b
+        a$k on mux {apply {{port ev} {incr ::mux}}}
+    }
+    lacp::clock advance 5000
+    if {$::mux != 3 * $pairs} {
+        error "not every port reached COLLECTING_DISTRIBUTING ($::mux of [expr {3 * $pairs}] Mux transitions)"
+    }
+    set walls {}
+    for {set r 0} {$r < $rounds} {incr r} {
+        set tx0 0
+        foreach p [lacp::port names] {incr tx0 [dict get [$p counters] lacpdus_tx]}
+        set t0 [clock microseconds]
+        lacp::clock advance [expr {$seconds * 1000}]
+        lappend walls [expr {[clock microseconds] - $t0}]
+        set tx 0
+        foreach p [lacp::port names] {incr tx [dict get [$p counters] lacpdus_tx]}
+        set sent [expr {$tx - $tx0}]
+    }
+    set median [lindex [lsort -integer $walls] [expr {[llength $walls] / 2}]]
+    puts [format "  %d LACPDUs a round, median %.1f ms" $sent [expr {$median / 1000.0}]]
+    bench::result virtual_$pairs n $rounds wall_ms [format %.1f [expr {$median / 1000.0}]] \
+        ns_per_lacpdu [format %.0f [expr {$median * 1000.0 / $sent}]]
 }
-lacp::clock advance 5000
-if {$::mux != 3 * $pairs} {
-    puts stderr "not every port reached COLLECTING_DISTRIBUTING ($::mux of [expr {3 * $pairs}] Mux transitions)"
-    exit 1
-}
-set walls {}
-for {set r 0} {$r < $rounds} {incr r} {
-    set tx0 0
-    foreach p [lacp::port names] {incr tx0 [dict get [$p counters] lacpdus_tx]}
-    set t0 [clock microseconds]
-    lacp::clock advance [expr {$seconds * 1000}]
-    lappend walls [expr {[clock microseconds] - $t0}]
-    set tx 0
-    foreach p [lacp::port names] {incr tx [dict get [$p counters] lacpdus_tx]}
-    set sent [expr {$tx - $tx0}]
-}
-set walls [lsort -integer $walls]
-set median [lindex $walls [expr {[llength $walls] / 2}]]
-puts [format "  %d pairs, %d virtual seconds: %d LACPDUs in %.1f ms (median of %d)" \
-          $pairs $seconds $sent [expr {$median / 1000.0}] $rounds]
-puts [format "RESULT virtual_%d n=%d wall_ms=%.1f ns_per_lacpdu=%.0f" \
-          $pairs $rounds [expr {$median / 1000.0}] [expr {$median * 1000.0 / $sent}]]
